@@ -1,0 +1,116 @@
+// The site: what the hospital tells dhai about itself. Loaded from YAML or JSON and validated so that every
+// problem names the file, the key and (for YAML) the line.
+import { readFileSync } from 'node:fs';
+import ipaddr from 'ipaddr.js';
+import { parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../util/errors.ts';
+
+/** The device classes dhai knows by name; a site may add its own (lowercase, dashes). */
+export const KNOWN_DEVICE_CLASSES = [
+  'medical-device',
+  'medical-supporting',
+  'workstation',
+  'server',
+  'guest',
+  'network',
+  'other',
+] as const;
+
+const cidr = z.string().refine((s) => {
+  try {
+    ipaddr.parseCIDR(s.includes('/') ? s : `${s}/${ipaddr.parse(s).kind() === 'ipv4' ? 32 : 128}`);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not an IP network in CIDR form (e.g. 10.20.0.0/16)');
+
+const domain = z
+  .string()
+  .min(1)
+  .refine((s) => /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/i.test(s), 'not a domain name (e.g. example-hospital.org)');
+
+const siteSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    networks: z.object({ internal: z.array(cidr).default([]) }).strict().default({ internal: [] }),
+    device_classes: z
+      .array(
+        z
+          .object({
+            class: z.string().regex(/^[a-z][a-z0-9-]*$/, 'class names are lowercase words joined by dashes'),
+            subnets: z.array(cidr).min(1),
+            description: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    domains: z.array(domain).default([]),
+    internal_cas: z.array(z.string().min(1)).default([]),
+    resolvers: z.array(cidr).default([]),
+    sensors: z
+      .array(z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]+$/), paths: z.array(z.string().min(1)).min(1) }).strict())
+      .default([]),
+    vendors: z
+      .array(
+        z
+          .object({ name: z.string().min(1), networks: z.array(cidr).default([]), domains: z.array(domain).default([]) })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export type Site = z.infer<typeof siteSchema> & { source?: string };
+
+export const EMPTY_SITE: Site = siteSchema.parse({});
+
+/** Parse and validate a site file; throws UsageError naming the file, key and line. */
+export function loadSite(file: string): Site {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read site file ${file}: ${(e as Error).message}`);
+  }
+  return parseSite(text, file);
+}
+
+export function parseSite(text: string, file = 'site'): Site {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const res = siteSchema.safeParse(raw);
+  if (!res.success) {
+    const issue = res.error.issues[0]!;
+    const keyPath = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const line = lineOf(doc.contents as YamlNode | null, issue.path as (string | number)[], text);
+    const what = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: ${keyPath || '(top level)'}: ${what}`);
+  }
+  return { ...res.data, source: file };
+}
+
+/** Line (1-based) of the node at `path` in a YAML document, or of the deepest ancestor that exists. */
+function lineOf(root: YamlNode | null, path: (string | number)[], text: string): number | undefined {
+  let node: unknown = root;
+  let offset: number | undefined = (root as { range?: [number] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      node = pair.value;
+      offset = (pair.key as { range?: [number] }).range?.[0] ?? offset;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      offset = (node as { range?: [number] } | undefined)?.range?.[0] ?? offset;
+    } else break;
+  }
+  if (offset === undefined) return undefined;
+  return text.slice(0, offset).split('\n').length;
+}

@@ -1,0 +1,270 @@
+// `dhai ingest`: Zeek logs → the store. Files are pre-scanned (hash, header, checks; gzip inflated) ahead of
+// the file DuckDB is writing, each file becomes one Parquet part, and the part and its manifest row are
+// committed together, so a re-run stores nothing twice and an interrupted run resumes where it stopped.
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import { discover, type LogFile } from '../sources/zeek/discover.ts';
+import { convertLines } from '../sources/zeek/lines.ts';
+import { scanFile, type ScanResult } from '../sources/zeek/prescan.ts';
+import type { RejectReason } from '../sources/zeek/rejects.ts';
+import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '../store/store.ts';
+import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
+import type { Site } from '../config/site.ts';
+import { VERSION } from '../version.ts';
+import { PartWriter } from './part-writer.ts';
+import { planFromScan, previousForPath, sameContent, type Plan } from './file-plan.ts';
+import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
+
+export interface IngestOptions {
+  paths: string[];
+  db: string;
+  site?: Site;
+  /** sensor name for every file (else the site's sensors by path, else "default") */
+  sensor?: string;
+  /** extra log types to store besides the default ones (e.g. notice; http only on purpose) */
+  include?: string[];
+  maxRejectRate?: number;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  rowsStored: number;
+  current?: string;
+}
+
+interface Prepared {
+  file: LogFile;
+  scan?: ScanResult;
+  plan: Plan;
+  tmp: string[];
+}
+
+const LOOKAHEAD = 2;
+
+export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const store = await openStore(opts.db);
+  const writer = await PartWriter.create();
+  const outcomes: FileOutcome[] = [];
+  try {
+    const { files, missing } = await discover(opts.paths);
+    for (const m of missing) outcomes.push(skipOutcome(m, 'no such file or directory', 'missing'));
+    const allowed = new Set([...DEFAULT_LOG_TYPES, ...(opts.include ?? [])]);
+    const bytesTotal = files.reduce((s, f) => s + f.size, 0);
+    const progress: IngestProgress = { filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal, rowsStored: 0 };
+    let tmpSeq = 0;
+    const tmpPath = (ext: string) => path.join(stagingDirOf(opts.db), `tmp-${process.pid}-${tmpSeq++}.${ext}`);
+
+    const prepare = async (file: LogFile): Promise<Prepared> => {
+      const tmp: string[] = [];
+      const prev = file.gzip ? undefined : await previousForPath(store.conn, file.path);
+      const staging = file.gzip ? tmpPath('tsv') : undefined;
+      if (staging) tmp.push(staging);
+      try {
+        const scan = await scanFile(file.path, { gzip: file.gzip, stagingPath: staging, prefixAt: prev?.coveredBytes });
+        return { file, scan, plan: planFromScan(scan, prev, undefined), tmp };
+      } catch (e) {
+        return { file, plan: { action: 'skip', kind: 'damaged', reason: `cannot read: ${(e as Error).message}` }, tmp };
+      }
+    };
+
+    const pending: Promise<Prepared>[] = [];
+    let next = 0;
+    const fill = (done: number) => {
+      while (next < files.length && next - done < LOOKAHEAD) pending[next] = prepare(files[next++]!);
+    };
+    for (let i = 0; i < files.length; i++) {
+      fill(i);
+      const p = await pending[i]!;
+      fill(i + 1);
+      progress.current = p.file.path;
+      try {
+        outcomes.push(await loadOne(store, writer, p, { ...opts, allowed, tmpPath }));
+      } finally {
+        for (const t of p.tmp) rmSync(t, { force: true });
+      }
+      progress.filesDone++;
+      progress.bytesDone += p.file.size;
+      progress.rowsStored += outcomes[outcomes.length - 1]!.rowsStored;
+      opts.onProgress?.(progress);
+    }
+    await store.refreshViews();
+    return await summarise(store, outcomes, {
+      db: opts.db,
+      seconds: (performance.now() - started) / 1000,
+      bytes: bytesTotal,
+      maxRejectRate: opts.maxRejectRate ?? 0.01,
+    });
+  } finally {
+    writer.close();
+    await store.close();
+  }
+}
+
+function skipOutcome(file: string, reason: string, kind: string, logType?: string): FileOutcome {
+  return { path: file, status: 'skipped', skipKind: kind, reason, logType, rowsRead: 0, rowsStored: 0, rowsRejected: 0, closed: false, fastPath: false, rejects: [], skippedLines: [] };
+}
+
+async function loadOne(
+  store: Store,
+  writer: PartWriter,
+  p: Prepared,
+  o: IngestOptions & { allowed: Set<string>; tmpPath: (ext: string) => string },
+): Promise<FileOutcome> {
+  const { file, scan } = p;
+  let plan = p.plan;
+  if (plan.action === 'store' && plan.fromByte === 0 && scan) {
+    const dup = await sameContent(store.conn, scan.sha256);
+    if (dup) plan = { action: 'skip', kind: 'duplicate', reason: `already ingested (same content as ${dup})` };
+  }
+  if (plan.action === 'skip' || !scan) {
+    const reason = plan.action === 'skip' ? plan.reason : 'unreadable';
+    return skipOutcome(file.path, reason, plan.action === 'skip' ? plan.kind : 'damaged');
+  }
+  const headerType = scan.header.header?.path;
+  let logType = headerType ?? file.nameType;
+  if (logType && !o.allowed.has(logType)) return typeSkip(file.path, logType);
+  const sensor = o.sensor ?? sensorFor(file.path, o.site) ?? 'default';
+  const idRow = await store.conn.runAndReadAll(`SELECT nextval('ingest_file_seq')`);
+  const fileId = Number(idRow.getRows()[0]![0]);
+  const grown = plan.fromByte > 0;
+
+  // the bytes to read: a grown log's new tail behind its header, or the whole (inflated) file
+  let input = scan.plainPath;
+  let firstLine = 1;
+  if (grown) {
+    input = o.tmpPath('tsv');
+    p.tmp.push(input);
+    await writeTail(scan, plan.fromByte, input);
+    firstLine = plan.fromLine - scan.header.lines;
+  }
+  const fastOk = scan.format === 'tsv' && scan.header.regular && scan.utf8 && !scan.escapes && scan.extraMetaLines === 0 &&
+    scan.coveredBytes === scan.plainSize && !scan.gzipError && scan.header.header !== undefined;
+  let rows: number | undefined;
+  let rowsRead = 0;
+  let rejects: RejectReason[] = [];
+  let skippedLines: RejectReason[] = [];
+  let closed = scan.closed;
+  let fastPath = false;
+  const staged = (t: string) => stagedPartPath(store.dbPath, t, fileId);
+  if (fastOk && logType) {
+    const r = await writer.fromTsv(input, scan.header.header!, { out: staged(logType), logType, sensor, fileId });
+    if ('rows' in r) {
+      rows = r.rows;
+      rowsRead = r.rows;
+      fastPath = true;
+    }
+  }
+  if (rows === undefined) {
+    const out = o.tmpPath('jsonl');
+    p.tmp.push(out);
+    const endByte = grown ? undefined : scan.coveredBytes;
+    const res = await convertLines({ input, output: out, format: scan.format === 'json' ? 'json' : 'tsv', nameType: file.nameType, firstLine, endByte });
+    logType = headerType ?? res.logType ?? file.nameType;
+    if (!logType) return skipOutcome(file.path, 'log type unknown (no #path, no _path, name not recognised)', 'log-type');
+    if (!o.allowed.has(logType)) return typeSkip(file.path, logType);
+    if (res.headers === 0 && scan.format === 'tsv') {
+      return skipOutcome(file.path, scan.header.problem ?? 'no usable Zeek header', 'not-zeek');
+    }
+    rows = res.rowsWritten > 0 ? await writer.fromCanonical(out, res.columns, { out: staged(logType), logType, sensor, fileId }) : 0;
+    rowsRead = res.rowsRead;
+    rejects = res.rejects.list();
+    skippedLines = res.skipped.list();
+    closed = closed || res.closed;
+    if (scan.gzipError) rejects.push(gzipReject(scan.gzipError));
+  }
+  if (!logType) return skipOutcome(file.path, 'log type unknown (no #path, no _path, name not recognised)', 'log-type');
+  if (rows === 0) rmSync(staged(logType), { force: true });
+
+  const rowsRejected = rejects.reduce((s, r) => s + r.count, 0);
+  const part = rows > 0 ? partPath(store.dbPath, logType, fileId) : null;
+  await commit(store, {
+    id: fileId, path: file.path, sha256: scan.sha256, size: scan.size,
+    coveredBytes: file.gzip ? scan.plainSize : scan.coveredBytes, coveredSha256: file.gzip ? '' : scan.coveredSha256,
+    coveredLines: scan.lines, parent: grown ? plan.parent : undefined, logType, format: scan.format, gzip: file.gzip,
+    sensor, zeekOpen: scan.header.header?.open, closed, rowsRead, rowsStored: rows, rowsRejected,
+    linesSkipped: skippedLines.reduce((s, r) => s + r.count, 0) + scan.header.skipped.length, fastPath, part,
+    rejects, skippedLines,
+  });
+  if (part) {
+    mkdirSync(path.dirname(part), { recursive: true });
+    renameSync(staged(logType), part);
+  }
+  const headerSkips = scan.header.skipped.length && fastPath
+    ? [{ reason: 'not Zeek output', count: scan.header.skipped.length, examples: scan.header.skipped.map((s) => ({ line: s.line, text: s.text })) }]
+    : [];
+  return {
+    path: file.path, status: grown ? 'grown' : 'ingested', format: scan.format, logType, sensor, rowsRead, rowsStored: rows, rowsRejected,
+    closed, fastPath, rejects, skippedLines: [...headerSkips, ...skippedLines],
+  };
+}
+
+function typeSkip(file: string, logType: string): FileOutcome {
+  const why = PRIVACY_EXCLUDED.has(logType)
+    ? `${logType} log not ingested: payload-bearing logs are excluded by default (privacy rule); --include ${logType} to store it`
+    : `${logType} log not used by the analyses; --include ${logType} to store it`;
+  return skipOutcome(file, why, 'log-type', logType);
+}
+
+function gzipReject(msg: string): RejectReason {
+  return { reason: `gzip stream damaged (${msg}); rows after the damage are lost`, count: 1, examples: [] };
+}
+
+function sensorFor(file: string, site?: Site): string | undefined {
+  for (const s of site?.sensors ?? []) {
+    if (s.paths.some((p) => file.startsWith(path.resolve(p)))) return s.name;
+  }
+  return undefined;
+}
+
+/** The header block followed by the bytes a live log appended since the last ingest. */
+async function writeTail(scan: ScanResult, fromByte: number, out: string): Promise<void> {
+  const w = createWriteStream(out);
+  const head = createReadStream(scan.plainPath, { start: 0, end: Math.max(0, scan.header.dataOffset - 1) });
+  for await (const c of head) w.write(c);
+  if (scan.coveredBytes > fromByte) {
+    for await (const c of createReadStream(scan.plainPath, { start: fromByte, end: scan.coveredBytes - 1 })) {
+      if (!w.write(c)) await once(w, 'drain');
+    }
+  }
+  w.end();
+  await once(w, 'finish');
+}
+
+interface ManifestRow {
+  id: number; path: string; sha256: string; size: number; coveredBytes: number; coveredSha256: string;
+  coveredLines: number; parent?: number; logType: string; format: string; gzip: boolean; sensor: string;
+  zeekOpen?: string; closed: boolean; rowsRead: number; rowsStored: number; rowsRejected: number;
+  linesSkipped: number; fastPath: boolean; part: string | null; rejects: RejectReason[]; skippedLines: RejectReason[];
+}
+
+async function commit(store: Store, m: ManifestRow): Promise<void> {
+  const c = store.conn;
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await c.run(
+      `INSERT INTO ingest_file VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,now()::TIMESTAMP,$21)`,
+      [m.id, m.path, m.sha256, m.size, m.coveredBytes, m.coveredSha256, m.coveredLines, m.parent ?? null, m.logType,
+        m.format, m.gzip, m.sensor, m.zeekOpen ?? null, m.closed, m.rowsRead, m.rowsStored, m.rowsRejected,
+        m.linesSkipped, m.fastPath, m.part, VERSION],
+    );
+    for (const [kind, list] of [['rejected', m.rejects], ['skipped', m.skippedLines]] as const) {
+      for (const r of list) {
+        await c.run(`INSERT INTO ingest_reject VALUES ($1, $2, $3, $4, $5)`, [
+          m.id, kind, r.reason, r.count, listValue(r.examples.map((e) => `${e.line}: ${e.text}`)),
+        ]);
+      }
+    }
+    await c.run('COMMIT');
+  } catch (e) {
+    await c.run('ROLLBACK');
+    throw e;
+  }
+}
+
