@@ -13,7 +13,7 @@ import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '.
 import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
 import type { Site } from '../config/site.ts';
 import { VERSION } from '../version.ts';
-import { PartWriter } from './part-writer.ts';
+import { PartWriter, type LossFacts } from './part-writer.ts';
 import { planFromScan, previousForPath, sameContent, type Plan } from './file-plan.ts';
 import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
 
@@ -95,7 +95,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       opts.onProgress?.(progress);
     }
     await store.refreshViews();
-    return await summarise(store, outcomes, {
+    return summarise(outcomes, {
       db: opts.db,
       seconds: (performance.now() - started) / 1000,
       bytes: bytesTotal,
@@ -154,7 +154,7 @@ async function loadOne(
   let fastPath = false;
   const staged = (t: string) => stagedPartPath(store.dbPath, t, fileId);
   if (fastOk && logType) {
-    const r = await writer.fromTsv(input, scan.header.header!, { out: staged(logType), logType, sensor, fileId });
+    const r = await writer.fromTsv(input, scan.header.header!, { out: staged(logType), logType, sensor, fileId }, scan.emptyMarks);
     if ('rows' in r) {
       rows = r.rows;
       rowsRead = r.rows;
@@ -182,6 +182,7 @@ async function loadOne(
   if (!logType) return skipOutcome(file.path, 'log type unknown (no #path, no _path, name not recognised)', 'log-type');
   if (rows === 0) rmSync(staged(logType), { force: true });
 
+  const loss = rows > 0 ? await writer.lossFacts(staged(logType), logType) : undefined;
   const rowsRejected = rejects.reduce((s, r) => s + r.count, 0);
   const part = rows > 0 ? partPath(store.dbPath, logType, fileId) : null;
   await commit(store, {
@@ -199,7 +200,12 @@ async function loadOne(
   const headerSkips = scan.header.skipped.length && fastPath
     ? [{ reason: 'not Zeek output', count: scan.header.skipped.length, examples: scan.header.skipped.map((s) => ({ line: s.line, text: s.text })) }]
     : [];
+  // a plain file ending in an unfinished line (a live log mid-write, or a truncated copy) keeps that line for
+  // the next run: said in the summary, never dropped silently
+  const unfinished = !file.gzip && scan.coveredBytes < scan.plainSize && !scan.closed ? scan.lines + 1 : undefined;
   return {
+    unfinishedLine: unfinished,
+    loss,
     path: file.path, status: grown ? 'grown' : 'ingested', format: scan.format, logType, sensor, rowsRead, rowsStored: rows, rowsRejected,
     closed, fastPath, rejects, skippedLines: [...headerSkips, ...skippedLines],
   };

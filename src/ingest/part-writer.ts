@@ -9,6 +9,14 @@ import { containerInner, csvReadType, storageType } from '../sources/zeek/zeek-t
 import { ident, literal } from '../store/sql.ts';
 import { CORE_SCHEMAS } from '../store/zeek-schema.ts';
 
+export interface LossFacts {
+  connWithMissedBytes?: number;
+  missedBytes?: number;
+  reports?: number;
+  maxPercentLost?: number;
+  sumPercentLost?: number;
+}
+
 export interface PartTarget {
   out: string;
   logType: string;
@@ -35,7 +43,7 @@ export class PartWriter {
    * DuckDB reads the TSV file itself (the pre-scan found nothing it could misread). Returns the rows
    * written, or the error that sends the file down the line-by-line path.
    */
-  async fromTsv(file: string, h: ZeekHeader, t: PartTarget): Promise<{ rows: number } | { error: string }> {
+  async fromTsv(file: string, h: ZeekHeader, t: PartTarget, emptyMarks = true): Promise<{ rows: number } | { error: string }> {
     const core = CORE_SCHEMAS[t.logType] ?? [];
     const readCols: string[] = [];
     const exprs: string[] = [];
@@ -51,7 +59,7 @@ export class PartWriter {
         const elem = inner === 'time' ? TIME_OF('x') : storageType(inner) === 'VARCHAR' ? 'x' : `CAST(x AS ${storageType(inner)})`;
         e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE list_transform(string_split(${c}, ${literal(h.setSeparator)}), x -> ${elem}) END`;
       } else if (type === 'time') e = TIME_OF(c);
-      else if (storageType(type) === 'VARCHAR') e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN '' ELSE ${c} END`;
+      else if (storageType(type) === 'VARCHAR' && emptyMarks) e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN '' ELSE ${c} END`;
       else e = c;
       if (coreType && storageType(coreType) !== storageType(type)) e = `CAST(${e} AS ${storageType(coreType)})`;
       exprs.push(`${e} AS ${ident(name)}`);
@@ -85,9 +93,28 @@ export class PartWriter {
     return this.copy(exprs, src, t);
   }
 
+  /** Capture-loss facts of a written part: conn.log's missed_bytes, capture_loss.log's percent_lost. */
+  async lossFacts(part: string, logType: string): Promise<LossFacts | undefined> {
+    const sql =
+      logType === 'conn'
+        ? `SELECT count(*) FILTER (WHERE missed_bytes > 0), coalesce(sum(missed_bytes), 0) FROM read_parquet(${literal(part)})`
+        : logType === 'capture_loss'
+          ? `SELECT count(*), max(percent_lost), sum(percent_lost) FROM read_parquet(${literal(part)})`
+          : undefined;
+    if (!sql) return undefined;
+    try {
+      const row = (await this.conn.runAndReadAll(sql)).getRows()[0]!;
+      return logType === 'conn'
+        ? { connWithMissedBytes: Number(row[0]), missedBytes: Number(row[1]) }
+        : { reports: Number(row[0]), maxPercentLost: row[1] === null ? undefined : Number(row[1]), sumPercentLost: Number(row[2] ?? 0) };
+    } catch {
+      return undefined; // the column is absent from this log's header
+    }
+  }
+
   private async copy(exprs: string[], src: string, t: PartTarget): Promise<number> {
     const sql = `COPY (SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${t.fileId}::UBIGINT AS dhai_file_id
-      FROM ${src}) TO ${literal(t.out)} (FORMAT parquet, COMPRESSION zstd)`;
+      FROM ${src}) TO ${literal(t.out)} (FORMAT parquet)`;
     const r = await this.conn.runAndReadAll(sql);
     return Number(r.getRows()[0]?.[0] ?? 0);
   }

@@ -1,7 +1,7 @@
 // What an ingest did, for the person who ran it: per log type, rows stored and rejected (with reasons and
 // file:line examples), files skipped and why, files without #close, and capture loss.
 import type { RejectReason } from '../sources/zeek/rejects.ts';
-import type { Store } from '../store/store.ts';
+import type { LossFacts } from './part-writer.ts';
 import { safeText } from '../util/terminal.ts';
 
 export interface FileOutcome {
@@ -20,6 +20,10 @@ export interface FileOutcome {
   fastPath: boolean;
   rejects: RejectReason[];
   skippedLines: RejectReason[];
+  /** line number of an unfinished last line left for the next run */
+  unfinishedLine?: number;
+  /** capture-loss facts of the rows this file added */
+  loss?: LossFacts;
 }
 
 export interface IngestSummary {
@@ -37,15 +41,16 @@ export interface IngestSummary {
   linesSkipped: { reason: string; count: number; examples: string[] }[];
   skippedFiles: { path: string; kind: string; reason: string }[];
   unclosed: string[];
+  /** file:line of unfinished last lines (no newline yet) that the next run will read */
+  unfinishedLines: string[];
   captureLoss: { reports: number; maxPercentLost: number | null; meanPercentLost: number | null; connWithMissedBytes: number; missedBytes: number };
   exitCode: 0 | 1;
 }
 
-export async function summarise(
-  store: Store,
+export function summarise(
   outcomes: FileOutcome[],
   meta: { db: string; seconds: number; bytes: number; maxRejectRate: number },
-): Promise<IngestSummary> {
+): IngestSummary {
   const byLogType: IngestSummary['byLogType'] = {};
   const rejects = new Map<string, { reason: string; count: number; examples: string[] }>();
   const skippedLines = new Map<string, { reason: string; count: number; examples: string[] }>();
@@ -93,24 +98,29 @@ export async function summarise(
     linesSkipped: [...skippedLines.values()].sort((a, b) => b.count - a.count),
     skippedFiles: outcomes.filter((o) => o.status === 'skipped').map((o) => ({ path: o.path, kind: o.skipKind ?? 'other', reason: o.reason ?? '' })),
     unclosed: stored.filter((o) => !o.closed && o.format === 'tsv').map((o) => o.path),
-    captureLoss: await captureLoss(store),
+    unfinishedLines: stored.filter((o) => o.unfinishedLine !== undefined).map((o) => `${o.path}:${o.unfinishedLine}`),
+    captureLoss: captureLoss(stored),
     exitCode: rejectRate > meta.maxRejectRate ? 1 : 0,
   };
 }
 
-/** Capture loss over the whole store: Zeek's capture_loss.log and conn.log's missed_bytes. */
-async function captureLoss(store: Store): Promise<IngestSummary['captureLoss']> {
-  const cl = await store.conn.runAndReadAll(`SELECT count(*), max(percent_lost), avg(percent_lost) FROM capture_loss`);
-  const cn = await store.conn.runAndReadAll(`SELECT count(*) FILTER (WHERE missed_bytes > 0), coalesce(sum(missed_bytes), 0) FROM conn`);
-  const a = cl.getRows()[0]!;
-  const b = cn.getRows()[0]!;
-  return {
-    reports: Number(a[0]),
-    maxPercentLost: a[1] === null ? null : Number(a[1]),
-    meanPercentLost: a[2] === null ? null : Number(a[2]),
-    connWithMissedBytes: Number(b[0]),
-    missedBytes: Number(b[1]),
-  };
+/** Capture loss in what this run added: Zeek's capture_loss.log and conn.log's missed_bytes. */
+function captureLoss(stored: FileOutcome[]): IngestSummary['captureLoss'] {
+  let reports = 0;
+  let max: number | null = null;
+  let sum = 0;
+  let conns = 0;
+  let missed = 0;
+  for (const o of stored) {
+    const l = o.loss;
+    if (!l) continue;
+    reports += l.reports ?? 0;
+    sum += l.sumPercentLost ?? 0;
+    if (l.maxPercentLost !== undefined) max = Math.max(max ?? 0, l.maxPercentLost);
+    conns += l.connWithMissedBytes ?? 0;
+    missed += l.missedBytes ?? 0;
+  }
+  return { reports, maxPercentLost: max, meanPercentLost: reports ? sum / reports : null, connWithMissedBytes: conns, missedBytes: missed };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -143,6 +153,10 @@ export function formatSummary(s: IngestSummary): string {
   if (s.unclosed.length) {
     out.push(`Files without #close (truncated or still being written): ${s.unclosed.length}`);
     for (const f of s.unclosed.slice(0, 10)) out.push(`  ${safeText(f)}`);
+  }
+  if (s.unfinishedLines.length) {
+    out.push(`Unfinished last lines (no newline yet), left for the next run: ${s.unfinishedLines.length}`);
+    for (const f of s.unfinishedLines.slice(0, 10)) out.push(`  ${safeText(f)}`);
   }
   const cl = s.captureLoss;
   if (cl.reports > 0) out.push(`Capture loss (capture_loss.log): max ${cl.maxPercentLost?.toFixed(3)} %, mean ${cl.meanPercentLost?.toFixed(3)} % over ${cl.reports} reports`);

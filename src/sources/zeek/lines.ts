@@ -27,6 +27,8 @@ export interface LinesResult {
   closed: boolean;
   headers: number;
   zeekOpen?: string;
+  /** every line falls in exactly one of: meta (header, #close), blank, skipped, read */
+  lines: { total: number; meta: number; blank: number };
 }
 
 interface Block {
@@ -64,6 +66,9 @@ export async function convertLines(opts: {
   let headers = 0;
   let zeekOpen: string | undefined;
   let lineNo = (opts.firstLine ?? 1) - 1;
+  let metaLines = 0;
+  let blankLines = 0;
+  let totalLines = 0;
   let buffered: string[] = [];
 
   const columnFor = (field: string, declared: string): Column => {
@@ -89,6 +94,7 @@ export async function convertLines(opts: {
     if (line[0] === 0x23 /* # */ || (!block && /^\s*#separator/.test(line.toString('latin1', 0, 40)))) {
       const text = line.toString('latin1');
       if (/^\s*#separator[ \t]/.test(text)) {
+        metaLines += pendingHeader.length; // an unfinished header block before this one
         pendingHeader = [line];
         return;
       }
@@ -96,12 +102,15 @@ export async function convertLines(opts: {
         pendingHeader.push(line);
         if (text.startsWith('#types')) {
           const parsed = parseHeader(Buffer.concat(pendingHeader.flatMap((l) => [l, Buffer.from('\n')])));
+          const blockLines = pendingHeader.length;
           pendingHeader = [];
           if (!parsed.header) {
+            metaLines += blockLines - 1;
             skipped.add(parsed.problem ?? 'bad header', n, text);
             block = undefined;
             return;
           }
+          metaLines += blockLines;
           headers++;
           const h = parsed.header;
           if (h.path && !pathSeen) {
@@ -113,18 +122,25 @@ export async function convertLines(opts: {
         }
         return;
       }
-      if (text.startsWith('#close') || text === '#close') {
+      if (text.startsWith('#close')) {
         closed = true;
+        metaLines++;
         return;
       }
       skipped.add('not Zeek output', n, text);
       return;
     }
-    if (!block) {
-      if (line.length) skipped.add('not Zeek output (no header before it)', n, line.toString('utf8'));
+    if (pendingHeader.length) {
+      // a header block without its #types line: its lines and the data under it have no usable header
+      for (const l of pendingHeader) skipped.add('incomplete Zeek header', n - pendingHeader.length, l.toString('latin1'));
+      pendingHeader = [];
+      block = undefined;
+    }
+    if (line.length === 0) {
+      blankLines++;
       return;
     }
-    if (line.length === 0) return;
+    if (!block) return skipped.add('not Zeek output (no header before it)', n, line.toString('latin1'));
     rowsRead++;
     if (!isUtf8(line)) return rejects.add('invalid UTF-8', n, line.toString('latin1'));
     const text = line.toString('utf8');
@@ -148,7 +164,10 @@ export async function convertLines(opts: {
   };
 
   const jsonLine = async (line: Buffer, n: number) => {
-    if (line.length === 0 || /^\s*$/.test(line.toString('latin1'))) return;
+    if (line.length === 0 || /^\s*$/.test(line.toString('latin1'))) {
+      blankLines++;
+      return;
+    }
     rowsRead++;
     if (!isUtf8(line)) return rejects.add('invalid UTF-8', n, line.toString('latin1'));
     const text = line.toString('utf8');
@@ -180,25 +199,30 @@ export async function convertLines(opts: {
 
   const handle = opts.format === 'json' ? jsonLine : tsvLine;
   let carry: Buffer = Buffer.alloc(0);
-  let consumed = 0;
-  const stream = createReadStream(opts.input, { highWaterMark: 1 << 20, end: opts.endByte !== undefined ? opts.endByte - 1 : undefined });
+  const stream = opts.endByte === 0 ? [] : createReadStream(opts.input, { highWaterMark: 1 << 20, end: opts.endByte !== undefined ? opts.endByte - 1 : undefined });
   for await (const chunk of stream) {
     const buf = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
     let i = 0;
     for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, i)) {
       const end = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+      totalLines++;
       await handle(buf.subarray(i, end), ++lineNo);
       i = nl + 1;
     }
-    consumed += i;
     carry = buf.subarray(i);
   }
-  if (carry.length) await handle(carry, ++lineNo); // a file whose last line has no newline (within endByte)
+  if (carry.length) {
+    totalLines++;
+    await handle(carry, ++lineNo); // a file whose last line has no newline (within endByte)
+  }
+  metaLines += pendingHeader.length; // a header block cut off before its #types line
   if (buffered.length) out.write(buffered.join('\n') + '\n');
   out.end();
   await once(out, 'finish');
-  void consumed;
-  return { logType, columns: [...columns.values()], rowsRead, rowsWritten, rejects, skipped, closed, headers, zeekOpen };
+  return {
+    logType, columns: [...columns.values()], rowsRead, rowsWritten, rejects, skipped, closed, headers, zeekOpen,
+    lines: { total: totalLines, meta: metaLines, blank: blankLines },
+  };
 }
 
 /** Zeek JSON is flat (`"id.orig_h"`); nested objects from other exporters are flattened the same way. */

@@ -22,6 +22,8 @@ export interface ScanResult {
   utf8: boolean;
   /** a `\x` escape occurs in the data (the fast path does not decode escapes) */
   escapes: boolean;
+  /** the header's empty-field marker, e.g. `(empty)`, occurs in the data (else no column needs converting) */
+  emptyMarks: boolean;
   /** lines starting with '#' after the header, other than one final #close */
   extraMetaLines: number;
   closed: boolean;
@@ -110,6 +112,7 @@ class LineStats {
   private carry: Buffer = Buffer.alloc(0);
   private header: HeaderParse | undefined;
   private escapes = false;
+  private emptyMarks = false;
   private metaLines: number[] = []; // absolute offsets of lines starting with '#'
   private lastLineStart = -1;
   private prefixSha256: string | undefined;
@@ -157,6 +160,8 @@ class LineStats {
         }
       }
     }
+    const empty = this.header?.header?.emptyField;
+    if (!this.emptyMarks && empty && whole.includes(empty)) this.emptyMarks = true;
     let i = 0;
     for (let nl = whole.indexOf(10); nl >= 0; nl = whole.indexOf(10, i)) {
       if (whole[i] === 0x23) this.metaLines.push(base + i);
@@ -182,7 +187,7 @@ class LineStats {
     if (meta.length && meta[meta.length - 1] === this.lastLineStart && trailing.length === 0) {
       closed = true;
       meta.pop();
-    }
+    } else if (trailing.subarray(0, 6).toString('latin1') === '#close') closed = true; // footer without final newline
     const first = head.subarray(0, 64).toString('latin1').trimStart();
     const format: ScanResult['format'] = header.header ? 'tsv' : first.startsWith('{') ? 'json' : 'unknown';
     return {
@@ -190,6 +195,7 @@ class LineStats {
       format,
       utf8: this.utf8,
       escapes: this.escapes,
+      emptyMarks: this.emptyMarks,
       extraMetaLines: meta.length,
       closed,
       lines: this.lines,

@@ -1,5 +1,4 @@
 // Converting one raw Zeek value (a TSV token or a JSON value) into dhai's canonical form, or saying why not.
-import { isIP } from 'node:net';
 import { containerInner, epochToMicros, validScalar } from './zeek-types.ts';
 
 /** A converted value ready for JSON.stringify; times are microseconds since the epoch. */
@@ -44,9 +43,6 @@ export function scalarFromToken(type: string, token: string): Canon {
       return Number(token);
     case 'bool':
       return token === 'T';
-    case 'addr':
-      if (!isIP(token)) throw new BadValue('not an IP address');
-      return token;
     default:
       return unescapeZeek(token);
   }

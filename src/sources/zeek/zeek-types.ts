@@ -41,6 +41,8 @@ export function csvReadType(zeekType: string): string {
   switch (zeekType) {
     case 'time':
       return 'DOUBLE';
+    case 'port':
+      return 'USMALLINT'; // so DuckDB refuses what validScalar refuses: outside 0–65535
     default:
       return scalarStorage(zeekType);
   }

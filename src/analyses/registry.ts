@@ -1,0 +1,4 @@
+// The analyses the report runs, in report order. Adding an analysis is adding its file and one line here.
+import type { Analysis } from './types.ts';
+
+export const ANALYSES: Analysis[] = [];
