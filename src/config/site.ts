@@ -1,10 +1,10 @@
 // The site: what the hospital tells dhai about itself. Loaded from YAML or JSON and validated so that every
 // problem names the file, the key and (for YAML) the line.
 import { readFileSync } from 'node:fs';
-import ipaddr from 'ipaddr.js';
 import { parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../util/errors.ts';
+import { parseNetwork } from '../privacy/addresses.ts';
 
 /** The device classes dhai knows by name; a site may add its own (lowercase, dashes). */
 export const KNOWN_DEVICE_CLASSES = [
@@ -17,9 +17,10 @@ export const KNOWN_DEVICE_CLASSES = [
   'other',
 ] as const;
 
+// the same strict parser the analyses use: no octal-looking parts, no shortened forms like 10.1/16
 const cidr = z.string().refine((s) => {
   try {
-    ipaddr.parseCIDR(s.includes('/') ? s : `${s}/${ipaddr.parse(s).kind() === 'ipv4' ? 32 : 128}`);
+    parseNetwork(s.includes('/') ? s : `${s}/${s.includes(':') ? 128 : 32}`);
     return true;
   } catch {
     return false;
@@ -78,11 +79,11 @@ export function loadSite(file: string): Site {
 }
 
 export function parseSite(text: string, file = 'site'): Site {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
-    throw new UsageError(`${file}${line ? `:${line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`);
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const raw: unknown = doc.toJS() ?? {};
   const res = siteSchema.safeParse(raw);
