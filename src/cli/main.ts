@@ -5,6 +5,7 @@ import { VERSION } from '../version.ts';
 import { registerInit } from './init.ts';
 import { registerIngest } from './ingest.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerFeeds } from './feeds.ts';
 
 /** Exit codes (cli.md): 0 success, 1 finished with problems above a threshold, 2 usage or configuration error. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -26,6 +27,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerInit(program, run);
   registerIngest(program, run);
   registerSimulate(program, run);
+  registerFeeds(program, run);
   return program;
 }
 
