@@ -5,6 +5,7 @@ import { parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../util/errors.ts';
 import { parseNetwork } from '../privacy/addresses.ts';
+import { FINDING_TYPE_NAMES } from '../analyses/finding-types.ts';
 
 /** The device classes dhai knows by name; a site may add its own (lowercase, dashes). */
 export const KNOWN_DEVICE_CLASSES = [
@@ -31,6 +32,30 @@ const domain = z
   .string()
   .min(1)
   .refine((s) => /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/i.test(s), 'not a domain name (e.g. example-hospital.org)');
+
+const dreadValue = z.number().min(0).max(10);
+
+// a calendar date (UTC), e.g. 2026-12-31; YAML's core schema keeps an unquoted date as this string
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date in the form YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'not a calendar date');
+
+const acceptedRisk = z
+  .object({
+    /** a finding id (`exposure/exposed-web-console/10.20.1.5:443`) … */
+    id: z.string().min(1).optional(),
+    /** … or a glob over finding ids (`*` any run of characters, `?` one character) */
+    pattern: z.string().min(1).optional(),
+    reason: z.string().min(1),
+    /** accepted up to and including this day (UTC); afterwards the findings are ranked again */
+    expires: isoDate,
+  })
+  .strict()
+  .refine((r) => (r.id === undefined) !== (r.pattern === undefined), 'give either id or pattern (exactly one)');
 
 const siteSchema = z
   .object({
@@ -60,6 +85,33 @@ const siteSchema = z
           .strict(),
       )
       .default([]),
+    // DREAD vectors per finding type, overriding dhai's defaults (src/analyses/finding-types.ts); partial is fine
+    dread: z
+      .partialRecord(
+        z.enum(FINDING_TYPE_NAMES),
+        z
+          .object({
+            damage: dreadValue.optional(),
+            reproducibility: dreadValue.optional(),
+            exploitability: dreadValue.optional(),
+            affected_users: dreadValue.optional(),
+            discoverability: dreadValue.optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    // findings the hospital has accepted: kept out of the ranking until they expire, listed apart
+    accepted_risks: z.array(acceptedRisk).default([]),
+    supply_chain: z
+      .object({ long_session_minutes: z.number().positive().default(60) })
+      .strict()
+      .default({ long_session_minutes: 60 }),
+    // DNS categorisation (analysis A): whitelisted = registrable domain within the top `top_n` of the top list
+    // named `top_list` (a feed name; default: the top list imported most recently)
+    dns: z
+      .object({ top_n: z.number().int().positive().default(100000), top_list: z.string().min(1).optional() })
+      .strict()
+      .default({ top_n: 100000 }),
   })
   .strict();
 
