@@ -6,6 +6,8 @@ import { registerInit } from './init.ts';
 import { registerIngest } from './ingest.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerFeeds } from './feeds.ts';
+import { registerReport } from './report.ts';
+import { registerServe } from './serve.ts';
 
 /** Exit codes (cli.md): 0 success, 1 finished with problems above a threshold, 2 usage or configuration error. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -28,6 +30,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerIngest(program, run);
   registerSimulate(program, run);
   registerFeeds(program, run);
+  registerReport(program, run);
+  registerServe(program, run);
   return program;
 }
 
