@@ -1,8 +1,9 @@
 // `dhai feeds update|import|list`: threat-intel and popularity feeds kept as snapshots in the store.
 // Downloads happen only here, only when asked.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_MAX_REJECT_RATE, updateFeeds, type UpdateResult } from '../intel/fetch.ts';
+import { importOutsideView } from '../intel/outside-view-store.ts';
 import { importFeedDir, importFeedFile, listFeeds, rejectRate, type DirImportItem, type ImportResult, type ListedSnapshot } from '../intel/feed-store.ts';
 import { isFormatName, type FormatName } from '../intel/formats.ts';
 import { saveUserSource, userSource } from '../intel/sources.ts';
@@ -103,6 +104,9 @@ export interface FeedsOutput {
   write(s: string): unknown;
 }
 
+/** Scanner exports of the hospital's own ranges (the exposure analysis's outside view). */
+const OUTSIDE_KINDS = ['shodan', 'censys'] as const;
+
 export function registerFeeds(program: Command, run: Runner, out: FeedsOutput = process.stdout): void {
   const feeds = program.command('feeds').description('threat-intel and popularity feeds kept as snapshots in the store');
 
@@ -138,7 +142,7 @@ export function registerFeeds(program: Command, run: Runner, out: FeedsOutput = 
     .description('load an offline feed file, or every file listed in DIR/manifest.json; the same content twice is a no-op')
     .argument('<path>', 'a feed file (plain, .gz or single-file .zip) or a directory with manifest.json')
     .requiredOption('--db <file>', 'the store')
-    .addOption(new Option('--kind <kind>', 'what the file is (required for a file)').choices([...FEED_KINDS]))
+    .addOption(new Option('--kind <kind>', 'what the file is (required for a file); shodan or censys for a scanner export of your ranges').choices([...FEED_KINDS, ...OUTSIDE_KINDS]))
     .option('--name <name>', 'feed name (default: the file name without extensions)')
     .option('--format <format>', 'parser to use (recognised from the content if absent)')
     .addOption(new Option('--max-reject-rate <rate>', 'exit 1 when more than this fraction of lines is rejected').default(String(DEFAULT_MAX_REJECT_RATE)))
@@ -156,7 +160,15 @@ export function registerFeeds(program: Command, run: Runner, out: FeedsOutput = 
         throw new UsageError('--kind, --name and --format apply to a file; for a directory, manifest.json gives them per file');
       }
       const kind = flags.kind;
-      if (!isDir && (kind === undefined || !isFeedKind(kind))) throw new UsageError(`--kind is required for a file (${FEED_KINDS.join('|')})`);
+      if (!isDir && (kind === 'shodan' || kind === 'censys')) {
+        return withStore(flags.db, false, async (store) => {
+          const r = await importOutsideView(store.conn, readFileSync(target), { origin: target, source: kind });
+          if (flags.json) out.write(`${JSON.stringify(r.parse ? { ...r, parse: { rejected: r.parse.rejectedCount } } : r, null, 2)}\n`);
+          else out.write(`${r.status === 'imported' ? 'imported' : 'unchanged'} ${kind} export ${safeText(target)}: ${r.records.toLocaleString('en-US')} services (sha256 ${r.sha256.slice(0, 16)}…)\n`);
+          return EXIT.ok;
+        });
+      }
+      if (!isDir && (kind === undefined || !isFeedKind(kind))) throw new UsageError(`--kind is required for a file (${[...FEED_KINDS, ...OUTSIDE_KINDS].join('|')})`);
       return withStore(flags.db, false, async (store) => {
         let items: DirImportItem[];
         if (isDir || kind === undefined || !isFeedKind(kind)) {

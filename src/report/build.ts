@@ -8,6 +8,7 @@ import { EMPTY_SITE, type Site } from '../config/site.ts';
 import { listFeeds } from '../intel/feed-store.ts';
 import { manifestSummary, observedSpan, tableHasRows, type ManifestSummary } from '../store/provenance.ts';
 import { CORE_SCHEMAS } from '../store/zeek-schema.ts';
+import { applyAcceptedRisks } from '../analyses/dread.ts';
 import { VERSION } from '../version.ts';
 import type { LoadedBaseline } from './baseline.ts';
 import { REPORT_SCHEMA_VERSION, type BuiltReport, type ReportFeed, type ReportJson, type ReportSection } from './model.ts';
@@ -189,6 +190,8 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     findings.push(...r.findings);
   }
   const order = analyses.map((a) => a.id);
+  // accepted risks stay out of the ranking until they expire, and are listed apart
+  const risks = applyAcceptedRisks(findings, ctx.site, opts.now ?? new Date());
 
   const baselineMetrics: BuiltReport['baselineMetrics'] = {};
   const unmatchedBaseline: BuiltReport['unmatchedBaseline'] = [];
@@ -217,7 +220,8 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
     },
     baseline: opts.baseline ? { name: opts.baseline.baseline.name, source: opts.baseline.baseline.source, sha256: opts.baseline.sha256 } : null,
     sections,
-    findings: rankFindings(findings, order),
+    findings: rankFindings(risks.active, order),
+    accepted_risks: { accepted: risks.accepted, expired: risks.expired, unused_rules: risks.unused },
   };
   const problems = reportProblems(json);
   if (problems.length > 0) throw new Error(`report.json does not match its schema: ${problems.join('; ')}`);

@@ -28,10 +28,22 @@ function findingAnchor(f: Finding): string {
   return anchorId('finding', f.id);
 }
 
+function renderAcceptedRisks(built: BuiltReport): string {
+  const r = built.json.accepted_risks;
+  if (r.accepted.length === 0 && r.expired.length === 0 && r.unused_rules.length === 0) return '';
+  const accepted = r.accepted.map((a) => `<li>${e(a.finding.title)} <span class="note">(<code>${e(a.finding.id)}</code>, DREAD ${e(a.finding.dread.score.toFixed(1))})</span>: accepted until ${e(a.expires)} by rule <code>${e(a.rule)}</code>: ${e(a.reason)}</li>`).join('');
+  const expired = r.expired.map((x) => `<li><code>${e(x.finding_id)}</code>: acceptance by <code>${e(x.rule)}</code> expired ${e(x.expired)} (${e(x.reason)}); ranked again above</li>`).join('');
+  const unused = r.unused_rules.map((u) => `<li><code>${e(u)}</code></li>`).join('');
+  return `<h3>Accepted risks</h3>
+${accepted ? `<p>Kept out of the ranking until their acceptance expires (site configuration, <code>accepted_risks</code>):</p><ul>${accepted}</ul>` : ''}
+${expired ? `<p>Expired acceptances:</p><ul>${expired}</ul>` : ''}
+${unused ? `<p>Rules that matched no finding:</p><ul>${unused}</ul>` : ''}`;
+}
+
 function renderFindings(built: BuiltReport, evidenceRows: number): string {
   const findings = built.json.findings;
   if (findings.length === 0) {
-    return `<section id="findings"><h2>Findings</h2><p>No findings${built.order.length === 0 ? ' (no analysis is registered in this build of dhai)' : ''}.</p></section>`;
+    return `<section id="findings"><h2>Findings</h2><p>No findings${built.order.length === 0 ? ' (no analysis is registered in this build of dhai)' : ''}.</p>${renderAcceptedRisks(built)}</section>`;
   }
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const summary = counts.map(([s, n]) => `${e(fmtNumber(n))} ${e(s)}`).join(', ');
@@ -58,6 +70,7 @@ ${evidence}
 <div class="table-wrap"><table><thead><tr><th class="num" scope="col">#</th><th scope="col">Severity</th><th class="num" scope="col">DREAD</th><th scope="col">Finding</th><th scope="col">Section</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div>
+${renderAcceptedRisks(built)}
 ${articles}
 </section>`;
 }

@@ -1,5 +1,6 @@
 // The shape of report.json (cli.md, "report.json"; schemas/report.schema.json validates it) and of the
 // in-memory report the HTML, CSV and JSONL writers render from.
+import type { AcceptedFinding, ExpiredAcceptance } from '../analyses/dread.ts';
 import type { ChartSpec, Finding, Metric, Row, SectionId } from '../analyses/types.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -61,6 +62,14 @@ export interface ReportJson {
   baseline: ReportBaseline | null;
   sections: Partial<Record<SectionId, ReportSection>>;
   findings: Finding[];
+  /** findings the site accepts as risks until a date (kept out of the ranking), lapsed acceptances, unused rules */
+  accepted_risks: AcceptedRisks;
+}
+
+export interface AcceptedRisks {
+  accepted: AcceptedFinding[];
+  expired: ExpiredAcceptance[];
+  unused_rules: string[];
 }
 
 /** What the renderers need beyond report.json: the charts and the baseline values, in registry order. */

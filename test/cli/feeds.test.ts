@@ -110,3 +110,19 @@ void describe('dhai feeds', { skip: needsShared }, () => {
     assert.match(gone.out, /^failed +gone: http: HTTP 404/);
   });
 });
+
+void test('feeds import --kind shodan loads a scanner export of the hospital ranges once', async () => {
+  const { SHODAN_LINES } = await import('../intel/outside-view-samples.ts');
+  const { tmpDir } = await import('../helpers/tmp.ts');
+  const { writeFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const dir = tmpDir();
+  const file = path.join(dir, 'shodan.json');
+  writeFileSync(file, SHODAN_LINES.join('\n') + '\n');
+  const db = path.join(dir, 's.duckdb');
+  const first = await cli('feeds', 'import', file, '--kind', 'shodan', '--db', db);
+  assert.equal(first.code, 0);
+  assert.match(first.out, /^imported shodan export .*shodan\.json: \d+ services/);
+  const again = await cli('feeds', 'import', file, '--kind', 'shodan', '--db', db);
+  assert.match(again.out, /^unchanged shodan export/);
+});

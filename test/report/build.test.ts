@@ -255,3 +255,18 @@ void test('an empty store gives a valid report with no window', async () => {
     await s.close();
   }
 });
+
+void test('accepted risks leave the ranking until they expire, and are listed apart', { skip: needsShared }, async () => {
+  const { parseSite } = await import('../../src/config/site.ts');
+  const site = parseSite(
+    `accepted_risks:\n  - id: tls-versions/hostile/0\n    reason: vendor patch scheduled\n    expires: 2026-03-01\n  - pattern: "nothing/*"\n    reason: typo\n    expires: 2030-01-01\n`,
+    'site.yaml',
+  );
+  const before = (await build([TEST_ANALYSES[0]!], { site, now: new Date('2026-02-01T00:00:00Z') })).json;
+  assert.ok(!before.findings.some((f) => f.id === 'tls-versions/hostile/0'));
+  assert.deepEqual(before.accepted_risks.accepted.map((a) => [a.finding.id, a.expires]), [['tls-versions/hostile/0', '2026-03-01']]);
+  assert.deepEqual(before.accepted_risks.unused_rules, ['nothing/*']);
+  const after = (await build([TEST_ANALYSES[0]!], { site, now: new Date('2026-03-02T00:00:00Z') })).json;
+  assert.ok(after.findings.some((f) => f.id === 'tls-versions/hostile/0'), 'back in the ranking once expired');
+  assert.deepEqual(after.accepted_risks.expired.map((x) => x.finding_id), ['tls-versions/hostile/0']);
+});
