@@ -1,6 +1,5 @@
 // What to do with one discovered file, decided from the manifest and the pre-scan: store it, store only
 // what a live log appended since last time, or skip it (and say why).
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ScanResult } from '../sources/zeek/prescan.ts';
 
 export interface PreviousIngest {
@@ -9,31 +8,6 @@ export interface PreviousIngest {
   coveredBytes: number;
   coveredSha256: string;
   coveredLines: number;
-}
-
-/** The latest manifest row for a path (for a live log, the one that covers the most). */
-export async function previousForPath(conn: DuckDBConnection, file: string): Promise<PreviousIngest | undefined> {
-  const r = await conn.runAndReadAll(
-    `SELECT id, sha256, covered_bytes, covered_sha256, covered_lines FROM ingest_file
-     WHERE path = $1 AND gzip = false ORDER BY covered_bytes DESC, id DESC LIMIT 1`,
-    [file],
-  );
-  const row = r.getRows()[0];
-  if (!row) return undefined;
-  return {
-    id: Number(row[0]),
-    sha256: String(row[1]),
-    coveredBytes: Number(row[2] ?? 0),
-    coveredSha256: String(row[3] ?? ''),
-    coveredLines: Number(row[4] ?? 0),
-  };
-}
-
-/** A file with the same content was ingested before (any path): its path, else undefined. */
-export async function sameContent(conn: DuckDBConnection, sha256: string): Promise<string | undefined> {
-  const r = await conn.runAndReadAll(`SELECT path FROM ingest_file WHERE sha256 = $1 OR covered_sha256 = $1 LIMIT 1`, [sha256]);
-  const row = r.getRows()[0];
-  return row ? String(row[0]) : undefined;
 }
 
 export type Plan =

@@ -1,10 +1,9 @@
 // `dhai ingest`: Zeek logs → the store. Files are pre-scanned (hash, header, checks; gzip inflated) ahead of
 // the file DuckDB is writing, each file becomes one Parquet part, and the part and its manifest row are
 // committed together, so a re-run stores nothing twice and an interrupted run resumes where it stopped.
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { listValue } from '@duckdb/node-api';
 import { discover, type LogFile } from '../sources/zeek/discover.ts';
 import { convertLines } from '../sources/zeek/lines.ts';
 import { scanFile, type ScanResult } from '../sources/zeek/prescan.ts';
@@ -12,9 +11,9 @@ import type { RejectReason } from '../sources/zeek/rejects.ts';
 import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '../store/store.ts';
 import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
 import type { Site } from '../config/site.ts';
-import { VERSION } from '../version.ts';
 import { PartWriter, type LossFacts } from './part-writer.ts';
-import { planFromScan, previousForPath, sameContent, type Plan } from './file-plan.ts';
+import { planFromScan, type Plan } from './file-plan.ts';
+import { Manifest } from './manifest.ts';
 import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
 
 export interface IngestOptions {
@@ -51,6 +50,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const store = await openStore(opts.db);
   const writer = await PartWriter.create();
+  const manifest = await Manifest.load(store.conn);
   const outcomes: FileOutcome[] = [];
   try {
     const { files, missing } = await discover(opts.paths);
@@ -63,7 +63,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
 
     const prepare = async (file: LogFile): Promise<Prepared> => {
       const tmp: string[] = [];
-      const prev = file.gzip ? undefined : await previousForPath(store.conn, file.path);
+      const prev = file.gzip ? undefined : manifest.previousForPath(file.path);
       const staging = file.gzip ? tmpPath('tsv') : undefined;
       if (staging) tmp.push(staging);
       try {
@@ -85,7 +85,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       fill(i + 1);
       progress.current = p.file.path;
       try {
-        outcomes.push(await loadOne(store, writer, p, { ...opts, allowed, tmpPath }));
+        outcomes.push(await loadOne(store, writer, manifest, p, { ...opts, allowed, tmpPath }));
       } finally {
         for (const t of p.tmp) rmSync(t, { force: true });
       }
@@ -94,6 +94,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       progress.rowsStored += outcomes[outcomes.length - 1]!.rowsStored;
       opts.onProgress?.(progress);
     }
+    await manifest.flush(store);
     await store.refreshViews();
     return summarise(outcomes, {
       db: opts.db,
@@ -114,13 +115,14 @@ function skipOutcome(file: string, reason: string, kind: string, logType?: strin
 async function loadOne(
   store: Store,
   writer: PartWriter,
+  manifest: Manifest,
   p: Prepared,
   o: IngestOptions & { allowed: Set<string>; tmpPath: (ext: string) => string },
 ): Promise<FileOutcome> {
   const { file, scan } = p;
   let plan = p.plan;
   if (plan.action === 'store' && plan.fromByte === 0 && scan) {
-    const dup = await sameContent(store.conn, scan.sha256);
+    const dup = manifest.sameContent(scan.sha256);
     if (dup) plan = { action: 'skip', kind: 'duplicate', reason: `already ingested (same content as ${dup})` };
   }
   if (plan.action === 'skip' || !scan) {
@@ -131,8 +133,7 @@ async function loadOne(
   let logType = headerType ?? file.nameType;
   if (logType && !o.allowed.has(logType)) return typeSkip(file.path, logType);
   const sensor = o.sensor ?? sensorFor(file.path, o.site) ?? 'default';
-  const idRow = await store.conn.runAndReadAll(`SELECT nextval('ingest_file_seq')`);
-  const fileId = Number(idRow.getRows()[0]![0]);
+  const fileId = manifest.nextId();
   const grown = plan.fromByte > 0;
 
   // the bytes to read: a grown log's new tail behind its header, or the whole (inflated) file
@@ -185,18 +186,14 @@ async function loadOne(
   const loss = rows > 0 ? await writer.lossFacts(staged(logType), logType) : undefined;
   const rowsRejected = rejects.reduce((s, r) => s + r.count, 0);
   const part = rows > 0 ? partPath(store.dbPath, logType, fileId) : null;
-  await commit(store, {
+  await manifest.add(store, {
     id: fileId, path: file.path, sha256: scan.sha256, size: scan.size,
     coveredBytes: file.gzip ? scan.plainSize : scan.coveredBytes, coveredSha256: file.gzip ? '' : scan.coveredSha256,
     coveredLines: scan.lines, parent: grown ? plan.parent : undefined, logType, format: scan.format, gzip: file.gzip,
     sensor, zeekOpen: scan.header.header?.open, closed, rowsRead, rowsStored: rows, rowsRejected,
     linesSkipped: skippedLines.reduce((s, r) => s + r.count, 0) + scan.header.skipped.length, fastPath, part,
-    rejects, skippedLines,
+    rejects, skippedLines, staged: part ? staged(logType) : undefined,
   });
-  if (part) {
-    mkdirSync(path.dirname(part), { recursive: true });
-    renameSync(staged(logType), part);
-  }
   const headerSkips = scan.header.skipped.length && fastPath
     ? [{ reason: 'not Zeek output', count: scan.header.skipped.length, examples: scan.header.skipped.map((s) => ({ line: s.line, text: s.text })) }]
     : [];
@@ -242,35 +239,3 @@ async function writeTail(scan: ScanResult, fromByte: number, out: string): Promi
   w.end();
   await once(w, 'finish');
 }
-
-interface ManifestRow {
-  id: number; path: string; sha256: string; size: number; coveredBytes: number; coveredSha256: string;
-  coveredLines: number; parent?: number; logType: string; format: string; gzip: boolean; sensor: string;
-  zeekOpen?: string; closed: boolean; rowsRead: number; rowsStored: number; rowsRejected: number;
-  linesSkipped: number; fastPath: boolean; part: string | null; rejects: RejectReason[]; skippedLines: RejectReason[];
-}
-
-async function commit(store: Store, m: ManifestRow): Promise<void> {
-  const c = store.conn;
-  await c.run('BEGIN TRANSACTION');
-  try {
-    await c.run(
-      `INSERT INTO ingest_file VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,now()::TIMESTAMP,$21)`,
-      [m.id, m.path, m.sha256, m.size, m.coveredBytes, m.coveredSha256, m.coveredLines, m.parent ?? null, m.logType,
-        m.format, m.gzip, m.sensor, m.zeekOpen ?? null, m.closed, m.rowsRead, m.rowsStored, m.rowsRejected,
-        m.linesSkipped, m.fastPath, m.part, VERSION],
-    );
-    for (const [kind, list] of [['rejected', m.rejects], ['skipped', m.skippedLines]] as const) {
-      for (const r of list) {
-        await c.run(`INSERT INTO ingest_reject VALUES ($1, $2, $3, $4, $5)`, [
-          m.id, kind, r.reason, r.count, listValue(r.examples.map((e) => `${e.line}: ${e.text}`)),
-        ]);
-      }
-    }
-    await c.run('COMMIT');
-  } catch (e) {
-    await c.run('ROLLBACK');
-    throw e;
-  }
-}
-

@@ -8,7 +8,6 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
   {
     version: 1,
     sql: [
-      `CREATE SEQUENCE IF NOT EXISTS ingest_file_seq START 1`,
       // one row per ingested file (or grown tail of a live file): what was read, stored and rejected
       `CREATE TABLE IF NOT EXISTS ingest_file (
         id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, size BIGINT NOT NULL,

@@ -11,7 +11,7 @@ import { repoRoot } from '../helpers/shared.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { connLog } from '../helpers/zeek-text.ts';
 
-const FILES = 16;
+const FILES = 24;
 const ROWS = 40_000;
 
 async function counts(db: string): Promise<{ rows: number; uids: number; files: number }> {
@@ -32,15 +32,18 @@ test('SIGKILL during an ingest, then a re-run: every row exactly once', { timeou
   const db = path.join(dir, 'killed.duckdb');
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'dhai.js'), 'ingest', logs, '--db', db, '--no-progress'], { stdio: 'ignore' });
   const partsDir = `${db}.parts/conn`;
+  const stagingDir = `${db}.parts/.staging`;
+  const count = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.parquet')).length : 0);
+  // kill once a group of files is committed and more are written but not yet committed
   const killedAfter = await new Promise<number>((resolve, reject) => {
     const t = setInterval(() => {
-      const n = existsSync(partsDir) ? readdirSync(partsDir).length : 0;
-      if (n >= 3) {
+      const visible = count(partsDir);
+      if (visible >= 1 && count(stagingDir) >= 1) {
         clearInterval(t);
         child.kill('SIGKILL');
-        resolve(n);
+        resolve(visible);
       }
-    }, 5);
+    }, 2);
     child.on('exit', (code) => {
       clearInterval(t);
       reject(new Error(`ingest finished (exit ${code}) before it could be killed`));

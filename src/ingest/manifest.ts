@@ -1,0 +1,111 @@
+// The manifest of ingested files, read once per run and kept in memory: ids, what each path covered, which
+// contents are already stored. New rows are committed in groups (one transaction, then the parts are moved
+// into place), because a commit per small hourly file cost more than writing the file; an interrupted group
+// is rolled back as a whole at the next open and redone.
+import { mkdirSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { RejectReason } from '../sources/zeek/rejects.ts';
+import type { Store } from '../store/store.ts';
+import { VERSION } from '../version.ts';
+import type { PreviousIngest } from './file-plan.ts';
+
+export interface ManifestRow {
+  id: number; path: string; sha256: string; size: number; coveredBytes: number; coveredSha256: string;
+  coveredLines: number; parent?: number; logType: string; format: string; gzip: boolean; sensor: string;
+  zeekOpen?: string; closed: boolean; rowsRead: number; rowsStored: number; rowsRejected: number;
+  linesSkipped: number; fastPath: boolean; part: string | null; rejects: RejectReason[]; skippedLines: RejectReason[];
+  /** the staged part to move to `part` once the row is committed */
+  staged?: string;
+}
+
+const GROUP_ROWS = 200;
+const GROUP_MS = 1000;
+
+export class Manifest {
+  private lastId: number;
+  private readonly byContent = new Map<string, string>();
+  private readonly byPath = new Map<string, PreviousIngest>();
+  private pending: ManifestRow[] = [];
+  private lastFlush = performance.now();
+
+  private constructor(lastId: number) {
+    this.lastId = lastId;
+  }
+
+  static async load(conn: DuckDBConnection): Promise<Manifest> {
+    const r = await conn.runAndReadAll(
+      `SELECT id, path, sha256, covered_bytes, covered_sha256, covered_lines, gzip FROM ingest_file ORDER BY id`,
+    );
+    const rows = r.getRows();
+    const m = new Manifest(rows.reduce((mx, row) => Math.max(mx, Number(row[0])), 0));
+    for (const row of rows) m.remember(Number(row[0]), String(row[1]), String(row[2]), Number(row[3] ?? 0), String(row[4] ?? ''), Number(row[5] ?? 0), Boolean(row[6]));
+    return m;
+  }
+
+  private remember(id: number, file: string, sha256: string, coveredBytes: number, coveredSha256: string, coveredLines: number, gzip: boolean): void {
+    if (!this.byContent.has(sha256)) this.byContent.set(sha256, file);
+    if (coveredSha256 && !this.byContent.has(coveredSha256)) this.byContent.set(coveredSha256, file);
+    if (gzip) return;
+    const prev = this.byPath.get(file);
+    if (!prev || coveredBytes >= prev.coveredBytes) this.byPath.set(file, { id, sha256, coveredBytes, coveredSha256, coveredLines });
+  }
+
+  /** Ids are allocated here: one process writes a store at a time (DuckDB's lock). */
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  /** The latest row for a path (for a live log, the one that covers the most). */
+  previousForPath(file: string): PreviousIngest | undefined {
+    return this.byPath.get(file);
+  }
+
+  /** A file with this content was ingested before (any path): its path. */
+  sameContent(sha256: string): string | undefined {
+    return this.byContent.get(sha256);
+  }
+
+  /** Queue a row; the group is committed when it is large or old enough (and at the end of the run). */
+  async add(store: Store, row: ManifestRow): Promise<void> {
+    this.pending.push(row);
+    this.remember(row.id, row.path, row.sha256, row.coveredBytes, row.coveredSha256, row.coveredLines, row.gzip);
+    if (this.pending.length >= GROUP_ROWS || performance.now() - this.lastFlush >= GROUP_MS) await this.flush(store);
+  }
+
+  async flush(store: Store): Promise<void> {
+    this.lastFlush = performance.now();
+    if (this.pending.length === 0) return;
+    const group = this.pending;
+    this.pending = [];
+    const c = store.conn;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const m of group) {
+        await c.run(
+          `INSERT INTO ingest_file VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,now()::TIMESTAMP,$21)`,
+          [m.id, m.path, m.sha256, m.size, m.coveredBytes, m.coveredSha256, m.coveredLines, m.parent ?? null, m.logType,
+            m.format, m.gzip, m.sensor, m.zeekOpen ?? null, m.closed, m.rowsRead, m.rowsStored, m.rowsRejected,
+            m.linesSkipped, m.fastPath, m.part, VERSION],
+        );
+        for (const [kind, list] of [['rejected', m.rejects], ['skipped', m.skippedLines]] as const) {
+          for (const r of list) {
+            await c.run(`INSERT INTO ingest_reject VALUES ($1, $2, $3, $4, $5)`, [
+              m.id, kind, r.reason, r.count, listValue(r.examples.map((e) => `${e.line}: ${e.text}`)),
+            ]);
+          }
+        }
+      }
+      await c.run('COMMIT');
+    } catch (e) {
+      await c.run('ROLLBACK');
+      throw e;
+    }
+    // committed: the parts become visible (a kill here is finished by the next open: roll forward)
+    for (const m of group) {
+      if (!m.part || !m.staged) continue;
+      mkdirSync(path.dirname(m.part), { recursive: true });
+      renameSync(m.staged, m.part);
+    }
+  }
+}
