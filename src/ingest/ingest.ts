@@ -11,7 +11,7 @@ import type { RejectReason } from '../sources/zeek/rejects.ts';
 import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '../store/store.ts';
 import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
 import type { Site } from '../config/site.ts';
-import { PartWriter, type LossFacts } from './part-writer.ts';
+import { PartWriter } from './part-writer.ts';
 import { planFromScan, type Plan } from './file-plan.ts';
 import { Manifest } from './manifest.ts';
 import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
