@@ -1,6 +1,7 @@
 // report.html: one self-contained page (inline CSS and SVG, no script, no external URL; a Content-Security-
 // Policy that forbids both even if something slipped through) that opens offline from a USB stick. Findings
 // first, then one section per analysis in registry order, then what changed and where the data came from.
+import { FINDING_TYPES, type FindingType } from '../analyses/finding-types.ts';
 import type { Finding, SectionId } from '../analyses/types.ts';
 import { compareMetric } from './baseline.ts';
 import type { Changes } from './changes.ts';
@@ -40,6 +41,26 @@ ${expired ? `<p>Expired acceptances:</p><ul>${expired}</ul>` : ''}
 ${unused ? `<p>Rules that matched no finding:</p><ul>${unused}</ul>` : ''}`;
 }
 
+/** Findings of one kind (same section and finding type), in ranking order: the CISO's unit of decision. */
+interface FindingGroup {
+  key: string;
+  title: string;
+  findings: Finding[];
+}
+
+/** Group ranked findings by `<section>/<type>` (their id prefix), keeping the rank of each group's worst. */
+export function groupFindings(findings: Finding[]): FindingGroup[] {
+  const groups = new Map<string, FindingGroup>();
+  for (const f of findings) {
+    const [section, type] = f.id.split('/');
+    const key = `${section}/${type}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, title: FINDING_TYPES[type as FindingType]?.title ?? f.title, findings: [] }));
+    g.findings.push(f);
+  }
+  return [...groups.values()];
+}
+
 function renderFindings(built: BuiltReport, evidenceRows: number): string {
   const findings = built.json.findings;
   if (findings.length === 0) {
@@ -47,26 +68,43 @@ function renderFindings(built: BuiltReport, evidenceRows: number): string {
   }
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const summary = counts.map(([s, n]) => `${e(fmtNumber(n))} ${e(s)}`).join(', ');
-  const rows = findings
-    .map((f, i) => `<tr><td class="num">${i + 1}</td><td>${severityBadge(f.severity)}</td><td class="num">${e(f.dread.score.toFixed(1))}</td>` +
-      `<td><a href="#${findingAnchor(f)}">${e(f.title)}</a></td><td><a href="#${anchorId('section', f.section)}">${e(f.section)}</a></td></tr>`)
+  const groups = groupFindings(findings);
+  const rank = new Map(findings.map((f, i) => [f.id, i + 1]));
+  const rows = groups
+    .map((g, i) => {
+      const worst = g.findings[0]!;
+      const what = g.findings.length === 1
+        ? `<a href="#${findingAnchor(worst)}">${e(worst.title)}</a>`
+        : `<a href="#${anchorId('group', g.key)}">${e(g.title)}</a> <span class="note">(${e(fmtNumber(g.findings.length))} devices or services)</span>`;
+      return `<tr><td class="num">${i + 1}</td><td>${severityBadge(worst.severity)}</td><td class="num">${e(worst.dread.score.toFixed(1))}</td>` +
+        `<td>${what}</td><td><a href="#${anchorId('section', worst.section)}">${e(worst.section)}</a></td></tr>`;
+    })
     .join('\n');
-  const articles = findings
-    .map((f, i) => {
-      const evidence = f.evidence.length > 0
-        ? `<h4>Evidence</h4>${rowsTable(f.evidence, evidenceRows, 'findings.jsonl and report.json')}`
-        : '<p class="note">No evidence rows.</p>';
-      return `<article class="finding ${e(f.severity)}" id="${findingAnchor(f)}">
-<h3>${i + 1}. ${e(f.title)}</h3>
+  const article = (f: Finding) => {
+    const evidence = f.evidence.length > 0
+      ? `<h4>Evidence</h4>${rowsTable(f.evidence, evidenceRows, 'findings.jsonl and report.json')}`
+      : '<p class="note">No evidence rows.</p>';
+    return `<article class="finding ${e(f.severity)}" id="${findingAnchor(f)}">
+<h3>${rank.get(f.id)}. ${e(f.title)}</h3>
 <p>${severityBadge(f.severity)} <span class="note">id <code>${e(f.id)}</code> · section <a href="#${anchorId('section', f.section)}">${e(f.section)}</a></span></p>
 ${dreadTable(f.dread)}
 <h4>Remediation</h4><p class="remediation">${e(f.remediation)}</p>
 ${evidence}
 </article>`;
+  };
+  const articles = groups
+    .map((g) => {
+      if (g.findings.length === 1) return article(g.findings[0]!);
+      const subjects = g.findings.map((f) => `<li><a href="#${findingAnchor(f)}">${e(f.title)}</a> <span class="note">DREAD ${e(f.dread.score.toFixed(1))}</span></li>`).join('');
+      return `<section class="finding-group" id="${anchorId('group', g.key)}"><h3>${e(g.title)} (${e(fmtNumber(g.findings.length))})</h3>
+<p class="remediation">${e(g.findings[0]!.remediation)}</p>
+<details><summary>The ${e(fmtNumber(g.findings.length))} affected devices or services, with evidence</summary><ul>${subjects}</ul>
+${g.findings.map(article).join('\n')}
+</details></section>`;
     })
     .join('\n');
   return `<section id="findings"><h2>Findings</h2>
-<p>${e(fmtNumber(findings.length))} finding${findings.length === 1 ? '' : 's'}: ${summary}. Ranked by DREAD score (the mean of damage, reproducibility, exploitability, affected users and discoverability, 0–10), then severity.</p>
+<p>${e(fmtNumber(findings.length))} finding${findings.length === 1 ? '' : 's'} of ${e(fmtNumber(groups.length))} kind${groups.length === 1 ? '' : 's'}: ${summary}. Ranked by DREAD score (the mean of damage, reproducibility, exploitability, affected users and discoverability, 0–10), then severity; findings of the same kind are grouped under their worst. Every finding, one per line, is in findings.jsonl.</p>
 <div class="table-wrap"><table><thead><tr><th class="num" scope="col">#</th><th scope="col">Severity</th><th class="num" scope="col">DREAD</th><th scope="col">Finding</th><th scope="col">Section</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div>
