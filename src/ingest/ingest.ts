@@ -11,7 +11,7 @@ import type { RejectReason } from '../sources/zeek/rejects.ts';
 import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '../store/store.ts';
 import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
 import type { Site } from '../config/site.ts';
-import { PartWriter } from './part-writer.ts';
+import { PartWriter, type LossFacts } from './part-writer.ts';
 import { planFromScan, type Plan } from './file-plan.ts';
 import { Manifest } from './manifest.ts';
 import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
@@ -44,7 +44,94 @@ interface Prepared {
   tmp: string[];
 }
 
-const LOOKAHEAD = 2;
+// files pre-scanned ahead of the one DuckDB is writing
+const LOOKAHEAD = 4;
+// clean small files of one log type and header share a COPY up to these sizes (a batch is also the unit an
+// interrupted ingest redoes); DHAI_INGEST_BATCH_MB tunes it
+const BATCH_BYTES = Number(process.env.DHAI_INGEST_BATCH_MB ?? 64) * (1 << 20);
+const BATCH_FILES = 256;
+
+interface BatchItem {
+  p: Prepared;
+  scan: ScanResult;
+  logType: string;
+  sensor: string;
+  /** log type, sensor and header: files with the same key can be read by one statement */
+  key: string;
+}
+
+interface Batch {
+  key: string;
+  items: BatchItem[];
+  bytes: number;
+  shas: Set<string>;
+}
+
+type LoadOptions = IngestOptions & { allowed: Set<string>; tmpPath: (ext: string) => string };
+
+/** The fast path applies: DuckDB can read the file as it is (see prescan.ts). */
+function fastPathOk(scan: ScanResult): boolean {
+  return scan.format === 'tsv' && scan.header.regular && scan.utf8 && !scan.escapes && scan.extraMetaLines === 0 &&
+    scan.coveredBytes === scan.plainSize && !scan.gzipError && scan.header.header !== undefined;
+}
+
+/** A new, clean, whole file that can join a batch; anything else goes through loadOne. */
+function batchable(p: Prepared, manifest: Manifest, o: LoadOptions): BatchItem | undefined {
+  const scan = p.scan;
+  if (!scan || p.plan.action !== 'store' || p.plan.fromByte !== 0 || !fastPathOk(scan)) return undefined;
+  if (manifest.sameContent(scan.sha256)) return undefined;
+  const h = scan.header.header!;
+  const logType = h.path ?? p.file.nameType;
+  if (!logType || !o.allowed.has(logType)) return undefined;
+  const sensor = o.sensor ?? sensorFor(p.file.path, o.site) ?? 'default';
+  const key = JSON.stringify([logType, sensor, h.separator, h.setSeparator, h.emptyField, h.unsetField, h.fields, h.types]);
+  return { p, scan, logType, sensor, key };
+}
+
+/** One COPY for a batch; if DuckDB refuses it, each file goes its own way (and finds the bad one). */
+async function loadBatch(store: Store, writer: PartWriter, manifest: Manifest, b: Batch, o: LoadOptions): Promise<FileOutcome[]> {
+  const one = async () => {
+    const out: FileOutcome[] = [];
+    for (const i of b.items) out.push(await loadOne(store, writer, manifest, i.p, o));
+    return out;
+  };
+  if (b.items.length === 1) return one();
+  const first = b.items[0]!;
+  const ids = b.items.map(() => manifest.nextId());
+  const staged = stagedPartPath(store.dbPath, first.logType, ids[0]!);
+  const marks = { empty: b.items.some((i) => i.scan.emptyMarks), backslashes: b.items.some((i) => i.scan.backslashes) };
+  const r = await writer.fromTsvFiles(
+    b.items.map((i, k) => ({ file: i.scan.plainPath, id: ids[k]! })),
+    first.scan.header.header!,
+    { out: staged, logType: first.logType, sensor: first.sensor, fileId: ids[0]! },
+    marks,
+  );
+  if ('error' in r) return one();
+  const per = r.rows > 0 ? await writer.perFile(staged, first.logType) : new Map<number, { rows: number; loss?: LossFacts }>();
+  if (r.rows === 0) rmSync(staged, { force: true });
+  const part = r.rows > 0 ? partPath(store.dbPath, first.logType, ids[0]!) : null;
+  const outcomes: FileOutcome[] = [];
+  const rows = b.items.map((i, k) => {
+    const f = per.get(ids[k]!);
+    const stored = f?.rows ?? 0;
+    outcomes.push({
+      path: i.p.file.path, status: 'ingested', format: 'tsv', logType: i.logType, sensor: i.sensor, rowsRead: stored,
+      rowsStored: stored, rowsRejected: 0, closed: i.scan.closed, fastPath: true, rejects: [], loss: f?.loss,
+      skippedLines: i.scan.header.skipped.length ? [{ reason: 'not Zeek output', count: i.scan.header.skipped.length, examples: i.scan.header.skipped }] : [],
+    });
+    return {
+      id: ids[k]!, path: i.p.file.path, sha256: i.scan.sha256, size: i.scan.size,
+      coveredBytes: i.p.file.gzip ? i.scan.plainSize : i.scan.coveredBytes, coveredSha256: i.p.file.gzip ? '' : i.scan.coveredSha256,
+      coveredLines: i.scan.lines, logType: i.logType, format: 'tsv', gzip: i.p.file.gzip, sensor: i.sensor,
+      zeekOpen: i.scan.header.header?.open, closed: i.scan.closed, rowsRead: stored, rowsStored: stored, rowsRejected: 0,
+      linesSkipped: i.scan.header.skipped.length, fastPath: true, part, rejects: [], skippedLines: [],
+      // the shared part moves into place once, with the batch's first row
+      staged: part && k === 0 ? staged : undefined,
+    };
+  });
+  await manifest.addMany(store, rows);
+  return outcomes;
+}
 
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
@@ -79,21 +166,46 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const fill = (done: number) => {
       while (next < files.length && next - done < LOOKAHEAD) pending[next] = prepare(files[next++]!);
     };
+    const o = { ...opts, allowed, tmpPath };
+    const done = (ps: Prepared[], results: FileOutcome[]) => {
+      for (const p of ps) for (const t of p.tmp) rmSync(t, { force: true });
+      outcomes.push(...results);
+      progress.filesDone += ps.length;
+      progress.bytesDone += ps.reduce((s, p) => s + p.file.size, 0);
+      progress.rowsStored += results.reduce((s, r) => s + r.rowsStored, 0);
+      opts.onProgress?.(progress);
+    };
+    let batch: Batch | undefined;
+    const flushBatch = async () => {
+      if (!batch) return;
+      const b = batch;
+      batch = undefined;
+      done(b.items.map((i) => i.p), await loadBatch(store, writer, manifest, b, o));
+    };
     for (let i = 0; i < files.length; i++) {
       fill(i);
       const p = await pending[i]!;
       fill(i + 1);
       progress.current = p.file.path;
-      try {
-        outcomes.push(await loadOne(store, writer, manifest, p, { ...opts, allowed, tmpPath }));
-      } finally {
-        for (const t of p.tmp) rmSync(t, { force: true });
+      const item = batchable(p, manifest, o);
+      if (item && batch && (batch.key !== item.key || batch.shas.has(item.scan.sha256))) await flushBatch();
+      if (item) {
+        batch ??= { key: item.key, items: [], bytes: 0, shas: new Set() };
+        batch.items.push(item);
+        batch.bytes += item.scan.plainSize;
+        batch.shas.add(item.scan.sha256);
+        if (batch.bytes >= BATCH_BYTES || batch.items.length >= BATCH_FILES) await flushBatch();
+        continue;
       }
-      progress.filesDone++;
-      progress.bytesDone += p.file.size;
-      progress.rowsStored += outcomes[outcomes.length - 1]!.rowsStored;
-      opts.onProgress?.(progress);
+      await flushBatch();
+      try {
+        done([p], [await loadOne(store, writer, manifest, p, o)]);
+      } catch (e) {
+        for (const t of p.tmp) rmSync(t, { force: true });
+        throw e;
+      }
     }
+    await flushBatch();
     await manifest.flush(store);
     await store.refreshViews();
     return summarise(outcomes, {
@@ -117,7 +229,7 @@ async function loadOne(
   writer: PartWriter,
   manifest: Manifest,
   p: Prepared,
-  o: IngestOptions & { allowed: Set<string>; tmpPath: (ext: string) => string },
+  o: LoadOptions,
 ): Promise<FileOutcome> {
   const { file, scan } = p;
   let plan = p.plan;
@@ -145,8 +257,7 @@ async function loadOne(
     await writeTail(scan, plan.fromByte, input);
     firstLine = plan.fromLine - scan.header.lines;
   }
-  const fastOk = scan.format === 'tsv' && scan.header.regular && scan.utf8 && !scan.escapes && scan.extraMetaLines === 0 &&
-    scan.coveredBytes === scan.plainSize && !scan.gzipError && scan.header.header !== undefined;
+  const fastOk = fastPathOk(scan);
   let rows: number | undefined;
   let rowsRead = 0;
   let rejects: RejectReason[] = [];
@@ -155,7 +266,7 @@ async function loadOne(
   let fastPath = false;
   const staged = (t: string) => stagedPartPath(store.dbPath, t, fileId);
   if (fastOk && logType) {
-    const r = await writer.fromTsv(input, scan.header.header!, { out: staged(logType), logType, sensor, fileId }, scan.emptyMarks);
+    const r = await writer.fromTsv(input, scan.header.header!, { out: staged(logType), logType, sensor, fileId }, { empty: scan.emptyMarks, backslashes: scan.backslashes });
     if ('rows' in r) {
       rows = r.rows;
       rowsRead = r.rows;

@@ -68,8 +68,15 @@ export class Manifest {
 
   /** Queue a row; the group is committed when it is large or old enough (and at the end of the run). */
   async add(store: Store, row: ManifestRow): Promise<void> {
-    this.pending.push(row);
-    this.remember(row.id, row.path, row.sha256, row.coveredBytes, row.coveredSha256, row.coveredLines, row.gzip);
+    await this.addMany(store, [row]);
+  }
+
+  /** Rows that share one part (a batch) always go into the same transaction. */
+  async addMany(store: Store, rows: ManifestRow[]): Promise<void> {
+    for (const row of rows) {
+      this.pending.push(row);
+      this.remember(row.id, row.path, row.sha256, row.coveredBytes, row.coveredSha256, row.coveredLines, row.gzip);
+    }
     if (this.pending.length >= GROUP_ROWS || performance.now() - this.lastFlush >= GROUP_MS) await this.flush(store);
   }
 

@@ -17,11 +17,25 @@ export interface LossFacts {
   sumPercentLost?: number;
 }
 
+/** Which of Zeek's text markers occur in the files (a conversion is only paid for where needed). */
+export interface TextMarks {
+  empty: boolean;
+  backslashes: boolean;
+}
+const ALL_MARKS: TextMarks = { empty: true, backslashes: true };
+
 export interface PartTarget {
   out: string;
   logType: string;
   sensor: string;
   fileId: number;
+}
+
+/** Only the facts that belong to the log type (conn: missed bytes; capture_loss: reports). */
+function pick(l: LossFacts, logType: string): LossFacts {
+  return logType === 'conn'
+    ? { connWithMissedBytes: l.connWithMissedBytes, missedBytes: l.missedBytes }
+    : { reports: l.reports, maxPercentLost: l.maxPercentLost, sumPercentLost: l.sumPercentLost };
 }
 
 const TIME_OF = (x: string) => `make_timestamp(CAST(round(CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
@@ -43,7 +57,17 @@ export class PartWriter {
    * DuckDB reads the TSV file itself (the pre-scan found nothing it could misread). Returns the rows
    * written, or the error that sends the file down the line-by-line path.
    */
-  async fromTsv(file: string, h: ZeekHeader, t: PartTarget, emptyMarks = true): Promise<{ rows: number } | { error: string }> {
+  async fromTsv(file: string, h: ZeekHeader, t: PartTarget, marks: TextMarks = ALL_MARKS): Promise<{ rows: number } | { error: string }> {
+    return this.fromTsvFiles([{ file, id: t.fileId }], h, t, marks);
+  }
+
+  /**
+   * Several small files with the same header in one COPY (hourly logs would otherwise pay DuckDB's per-statement
+   * cost each): each row gets its own file's id through the file name.
+   */
+  async fromTsvFiles(files: { file: string; id: number }[], h: ZeekHeader, t: PartTarget, marks: TextMarks = ALL_MARKS): Promise<{ rows: number } | { error: string }> {
+    // the fast path only takes files without \xHH escapes, so a backslash pair is the only escape left
+    const text = (x: string) => (marks.backslashes ? `replace(${x}, '\\\\', '\\')` : x);
     const core = CORE_SCHEMAS[t.logType] ?? [];
     const readCols: string[] = [];
     const exprs: string[] = [];
@@ -56,19 +80,22 @@ export class PartWriter {
       let e: string;
       const inner = containerInner(type);
       if (inner !== undefined) {
-        const elem = inner === 'time' ? TIME_OF('x') : storageType(inner) === 'VARCHAR' ? 'x' : `CAST(x AS ${storageType(inner)})`;
+        const elem = inner === 'time' ? TIME_OF('x') : storageType(inner) === 'VARCHAR' ? text('x') : `CAST(x AS ${storageType(inner)})`;
         e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE list_transform(string_split(${c}, ${literal(h.setSeparator)}), x -> ${elem}) END`;
       } else if (type === 'time') e = TIME_OF(c);
-      else if (storageType(type) === 'VARCHAR' && emptyMarks) e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN '' ELSE ${c} END`;
+      else if (storageType(type) === 'VARCHAR' && marks.empty) e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN '' ELSE ${text(c)} END`;
+      else if (storageType(type) === 'VARCHAR') e = text(c);
       else e = c;
       if (coreType && storageType(coreType) !== storageType(type)) e = `CAST(${e} AS ${storageType(coreType)})`;
       exprs.push(`${e} AS ${ident(name)}`);
     });
-    const src = `read_csv(${literal(file)}, delim = ${literal(h.separator)}, quote = '', escape = '', header = false,
-      comment = '#', nullstr = ${literal(h.unsetField)}, auto_detect = false, strict_mode = true,
-      columns = {${readCols.join(', ')}})`;
+    const one = files.length === 1;
+    const csv = `read_csv([${files.map((f) => literal(f.file)).join(', ')}], delim = ${literal(h.separator)}, quote = '', escape = '',
+      header = false, comment = '#', nullstr = ${literal(h.unsetField)}, auto_detect = false, strict_mode = true,
+      filename = ${one ? 'false' : 'true'}, columns = {${readCols.join(', ')}})`;
+    const src = one ? csv : `${csv} t JOIN (VALUES ${files.map((f) => `(${literal(f.file)}, ${f.id})`).join(', ')}) ids(fname, fid) ON t.filename = ids.fname`;
     try {
-      return { rows: await this.copy(exprs, src, t) };
+      return { rows: await this.copy(exprs, src, t, one ? undefined : 'fid') };
     } catch (e) {
       rmSync(t.out, { force: true });
       await this.recoverIfBroken(e as Error);
@@ -95,25 +122,52 @@ export class PartWriter {
 
   /** Capture-loss facts of a written part: conn.log's missed_bytes, capture_loss.log's percent_lost. */
   async lossFacts(part: string, logType: string): Promise<LossFacts | undefined> {
-    const sql =
-      logType === 'conn'
-        ? `SELECT count(*) FILTER (WHERE missed_bytes > 0), coalesce(sum(missed_bytes), 0) FROM read_parquet(${literal(part)})`
-        : logType === 'capture_loss'
-          ? `SELECT count(*), max(percent_lost), sum(percent_lost) FROM read_parquet(${literal(part)})`
-          : undefined;
-    if (!sql) return undefined;
-    try {
-      const row = (await this.conn.runAndReadAll(sql)).getRows()[0]!;
-      return logType === 'conn'
-        ? { connWithMissedBytes: Number(row[0]), missedBytes: Number(row[1]) }
-        : { reports: Number(row[0]), maxPercentLost: row[1] === null ? undefined : Number(row[1]), sumPercentLost: Number(row[2] ?? 0) };
-    } catch {
-      return undefined; // the column is absent from this log's header
-    }
+    return (await this.perFile(part, logType)).get(-1)?.loss;
   }
 
-  private async copy(exprs: string[], src: string, t: PartTarget): Promise<number> {
-    const sql = `COPY (SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${t.fileId}::UBIGINT AS dhai_file_id
+  /**
+   * Rows and capture-loss facts per file id of a part (a batch part holds several files); key -1 sums the part.
+   */
+  async perFile(part: string, logType: string): Promise<Map<number, { rows: number; loss?: LossFacts }>> {
+    const facts =
+      logType === 'conn'
+        ? `count(*) FILTER (WHERE missed_bytes > 0), coalesce(sum(missed_bytes), 0), NULL`
+        : logType === 'capture_loss'
+          ? `count(*), max(percent_lost), sum(percent_lost)`
+          : `NULL, NULL, NULL`;
+    const q = (f: string) => `SELECT dhai_file_id, count(*), ${f} FROM read_parquet(${literal(part)}) GROUP BY ALL`;
+    let rows;
+    try {
+      rows = (await this.conn.runAndReadAll(q(facts))).getRows();
+    } catch {
+      rows = (await this.conn.runAndReadAll(q('NULL, NULL, NULL'))).getRows(); // the loss column is absent from this log's header
+    }
+    const out = new Map<number, { rows: number; loss?: LossFacts }>();
+    const total = { rows: 0, loss: { connWithMissedBytes: 0, missedBytes: 0, reports: 0, sumPercentLost: 0 } as LossFacts };
+    for (const r of rows) {
+      const loss: LossFacts | undefined =
+        r[2] === null ? undefined
+          : logType === 'conn' ? { connWithMissedBytes: Number(r[2]), missedBytes: Number(r[3]) }
+            : { reports: Number(r[2]), maxPercentLost: r[3] === null ? undefined : Number(r[3]), sumPercentLost: Number(r[4] ?? 0) };
+      out.set(Number(r[0]), { rows: Number(r[1]), loss });
+      total.rows += Number(r[1]);
+      if (loss) {
+        const l = total.loss!;
+        l.connWithMissedBytes! += loss.connWithMissedBytes ?? 0;
+        l.missedBytes! += loss.missedBytes ?? 0;
+        l.reports! += loss.reports ?? 0;
+        l.sumPercentLost! += loss.sumPercentLost ?? 0;
+        if (loss.maxPercentLost !== undefined) l.maxPercentLost = Math.max(l.maxPercentLost ?? 0, loss.maxPercentLost);
+      }
+    }
+    const anyLoss = rows.some((r) => r[2] !== null);
+    out.set(-1, { rows: total.rows, loss: anyLoss ? pick(total.loss!, logType) : undefined });
+    return out;
+  }
+
+  private async copy(exprs: string[], src: string, t: PartTarget, idColumn?: string): Promise<number> {
+    const id = idColumn ?? String(t.fileId);
+    const sql = `COPY (SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id
       FROM ${src}) TO ${literal(t.out)} (FORMAT parquet)`;
     const r = await this.conn.runAndReadAll(sql);
     return Number(r.getRows()[0]?.[0] ?? 0);

@@ -44,6 +44,10 @@ describe('real Zeek logs', { skip: needsShared }, () => {
       assert.deepEqual(v, { n: '407', alerts: '397' });
       const [x] = await q(`SELECT count(*) FILTER (WHERE id IS NOT NULL) ids, count(*) FILTER (WHERE fingerprint IS NOT NULL) fps FROM x509`);
       assert.deepEqual(x, { ids: '173', fps: '0' }, 'old x509.log links by file id, not fingerprint');
+      // Zeek's TSV writes the DN's escaped comma `\,` as `\\,`: stored as the certificate says it
+      const imgur = await q(`SELECT DISTINCT certificate_subject s FROM x509 WHERE certificate_subject LIKE '%O=Imgur%'`);
+      assert.ok(imgur.length > 0);
+      for (const r of imgur) assert.match(String(r.s), /O=Imgur\\, Inc\./);
     } finally {
       await store.close();
     }

@@ -30,7 +30,9 @@ test('SIGKILL during an ingest, then a re-run: every row exactly once', { timeou
   mkdirSync(logs);
   for (let f = 0; f < FILES; f++) writeFileSync(path.join(logs, `conn.${String(f).padStart(2, '0')}.log`), connLog(ROWS, f * ROWS));
   const db = path.join(dir, 'killed.duckdb');
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'dhai.js'), 'ingest', logs, '--db', db, '--no-progress'], { stdio: 'ignore' });
+  // small batches, so that the run has committed some files and is writing others when it is killed
+  const env = { ...process.env, DHAI_INGEST_BATCH_MB: '4' };
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'dhai.js'), 'ingest', logs, '--db', db, '--no-progress'], { stdio: 'ignore', env });
   const partsDir = `${db}.parts/conn`;
   const stagingDir = `${db}.parts/.staging`;
   const count = (d: string) => (existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.parquet')).length : 0);

@@ -24,6 +24,8 @@ export interface ScanResult {
   escapes: boolean;
   /** the header's empty-field marker, e.g. `(empty)`, occurs in the data (else no column needs converting) */
   emptyMarks: boolean;
+  /** an escaped backslash (`\\`) occurs in the data: text columns need it decoded */
+  backslashes: boolean;
   /** lines starting with '#' after the header, other than one final #close */
   extraMetaLines: number;
   closed: boolean;
@@ -113,6 +115,7 @@ class LineStats {
   private header: HeaderParse | undefined;
   private escapes = false;
   private emptyMarks = false;
+  private backslashes = false;
   private metaLines: number[] = []; // absolute offsets of lines starting with '#'
   private lastLineStart = -1;
   private prefixSha256: string | undefined;
@@ -162,6 +165,7 @@ class LineStats {
     }
     const empty = this.header?.header?.emptyField;
     if (!this.emptyMarks && empty && whole.includes(empty)) this.emptyMarks = true;
+    if (!this.backslashes && whole.includes('\\\\')) this.backslashes = true;
     let i = 0;
     for (let nl = whole.indexOf(10); nl >= 0; nl = whole.indexOf(10, i)) {
       if (whole[i] === 0x23) this.metaLines.push(base + i);
@@ -196,6 +200,7 @@ class LineStats {
       utf8: this.utf8,
       escapes: this.escapes,
       emptyMarks: this.emptyMarks,
+      backslashes: this.backslashes,
       extraMetaLines: meta.length,
       closed,
       lines: this.lines,

@@ -6,14 +6,20 @@ export type Canon = string | number | boolean | null | Canon[];
 
 export class BadValue extends Error {}
 
-/** Decode Zeek's `\xHH` escapes; if the bytes are not UTF-8 the escaped text is kept (lossless and safe). */
+/**
+ * Decode Zeek's TSV escapes: `\xHH` for bytes and `\\` for a backslash (x509 subjects write `O=Imgur\\, Inc.`).
+ * If the bytes are not UTF-8 the escaped text is kept (lossless and safe).
+ */
 export function unescapeZeek(s: string): string {
-  if (!s.includes('\\x')) return s;
+  if (!s.includes('\\')) return s;
   const bytes: number[] = [];
   for (let i = 0; i < s.length; ) {
     if (s.charCodeAt(i) === 92 && s[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
       bytes.push(parseInt(s.slice(i + 2, i + 4), 16));
       i += 4;
+    } else if (s.charCodeAt(i) === 92 && s.charCodeAt(i + 1) === 92) {
+      bytes.push(92);
+      i += 2;
     } else {
       const cp = s.codePointAt(i)!;
       const ch = String.fromCodePoint(cp);
