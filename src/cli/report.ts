@@ -31,6 +31,7 @@ interface ReportFlags {
   from?: string;
   to?: string;
   previous?: string;
+  roots?: string;
   failOn?: Finding['severity'];
 }
 
@@ -69,12 +70,14 @@ export function registerReport(program: Command, run: Runner, io: ReportIo = STD
     .option('--from <date>', 'first day or instant to include (UTC)')
     .option('--to <date>', 'last day to include (a day includes all of it), or the instant to stop before (UTC)')
     .option('--previous <dir>', 'an earlier report directory: show new and resolved findings and changed metrics')
+    .option('--roots <file>', "PEM root store to verify certificates against (default: Node's Mozilla store), e.g. one of the capture's era")
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists').choices(SEVERITIES))
     .action(run(async (flags: ReportFlags) => {
       const from = flags.from ? parseBound(flags.from, '--from') : undefined;
       const to = flags.to ? parseBound(flags.to, '--to') : undefined;
       if (from && to && from >= to) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
       const site = flags.site ? loadSite(flags.site) : undefined;
+      if (flags.roots && !existsSync(flags.roots)) throw new UsageError(`--roots: no such file ${flags.roots}`);
       const siteSha256 = flags.site ? createHash('sha256').update(readFileSync(flags.site)).digest('hex') : null;
       const baseline = flags.baseline ? loadBaseline(resolveBaseline(flags.baseline)) : undefined;
       // read before writing: --previous may be the --out directory itself
@@ -83,7 +86,7 @@ export function registerReport(program: Command, run: Runner, io: ReportIo = STD
       const store = await openStore(flags.db, { readOnly: true });
       let built;
       try {
-        built = await buildReport({ conn: store.conn, site, siteSha256, baseline, window: { from, to } });
+        built = await buildReport({ conn: store.conn, site, siteSha256, baseline, window: { from, to }, certs: flags.roots ? { rootsFile: flags.roots } : undefined });
       } finally {
         await store.close();
       }

@@ -9,6 +9,7 @@ import { listFeeds } from '../intel/feed-store.ts';
 import { manifestSummary, observedSpan, tableHasRows, type ManifestSummary } from '../store/provenance.ts';
 import { CORE_SCHEMAS } from '../store/zeek-schema.ts';
 import { applyAcceptedRisks } from '../analyses/dread.ts';
+import type { CertAnalysisOptions } from '../analyses/cert-options.ts';
 import { VERSION } from '../version.ts';
 import type { LoadedBaseline } from './baseline.ts';
 import { REPORT_SCHEMA_VERSION, type BuiltReport, type ReportFeed, type ReportJson, type ReportSection } from './model.ts';
@@ -25,6 +26,8 @@ export interface BuildOptions {
   /** the analyses to run, in report order (default: the registry) */
   analyses?: readonly Analysis[];
   now?: Date;
+  /** settings of the certificate analyses (e.g. --roots: a root store of the capture's era) */
+  certs?: CertAnalysisOptions;
 }
 
 export interface SectionTiming {
@@ -175,7 +178,7 @@ export async function buildReport(opts: BuildOptions): Promise<BuildResult> {
   if (requested.from && requested.to && requested.from >= requested.to) throw new Error('the window is empty: --from must be before --to');
   const [manifest, feeds] = await Promise.all([manifestSummary(opts.conn), feedsOf(opts.conn)]);
   const span = requested.from && requested.to ? null : await observedSpan(opts.conn, LOG_TABLES);
-  const ctx: AnalysisContext = { conn: opts.conn, site: opts.site ?? EMPTY_SITE, window: { ...requested }, baseline: opts.baseline?.baseline };
+  const ctx: AnalysisContext = { conn: opts.conn, site: opts.site ?? EMPTY_SITE, window: { ...requested }, baseline: opts.baseline?.baseline, certs: opts.certs };
 
   const sections: ReportJson['sections'] = {};
   const charts: BuiltReport['charts'] = {};
