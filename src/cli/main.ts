@@ -8,6 +8,7 @@ import { registerSimulate } from './simulate.ts';
 import { registerFeeds } from './feeds.ts';
 import { registerReport } from './report.ts';
 import { registerServe } from './serve.ts';
+import { registerBaseline } from './baseline.ts';
 
 /** Exit codes (cli.md): 0 success, 1 finished with problems above a threshold, 2 usage or configuration error. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -32,6 +33,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerFeeds(program, run);
   registerReport(program, run);
   registerServe(program, run);
+  registerBaseline(program, run);
   return program;
 }
 

@@ -44,8 +44,10 @@ interface Prepared {
   tmp: string[];
 }
 
-// files pre-scanned ahead of the one DuckDB is writing
-const LOOKAHEAD = 4;
+// files pre-scanned ahead of the one DuckDB is writing: at least this many, and up to this many bytes
+const LOOKAHEAD = 2;
+const AHEAD_BYTES = 96 << 20;
+const MAX_AHEAD_FILES = 512;
 // clean small files of one log type and header share a COPY up to these sizes (a batch is also the unit an
 // interrupted ingest redoes); DHAI_INGEST_BATCH_MB tunes it
 const BATCH_BYTES = Number(process.env.DHAI_INGEST_BATCH_MB ?? 64) * (1 << 20);
@@ -122,7 +124,7 @@ async function loadBatch(store: Store, writer: PartWriter, manifest: Manifest, b
     return {
       id: ids[k]!, path: i.p.file.path, sha256: i.scan.sha256, size: i.scan.size,
       coveredBytes: i.p.file.gzip ? i.scan.plainSize : i.scan.coveredBytes, coveredSha256: i.p.file.gzip ? '' : i.scan.coveredSha256,
-      coveredLines: i.scan.lines, logType: i.logType, format: 'tsv', gzip: i.p.file.gzip, sensor: i.sensor,
+      coveredLines: i.scan.lines ?? null, logType: i.logType, format: 'tsv', gzip: i.p.file.gzip, sensor: i.sensor,
       zeekOpen: i.scan.header.header?.open, closed: i.scan.closed, rowsRead: stored, rowsStored: stored, rowsRejected: 0,
       linesSkipped: i.scan.header.skipped.length, fastPath: true, part, rejects: [], skippedLines: [],
       // the shared part moves into place once, with the batch's first row
@@ -163,8 +165,13 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
 
     const pending: Promise<Prepared>[] = [];
     let next = 0;
+    let aheadBytes = 0;
+    // pre-scan ahead of DuckDB by bytes, so the next batch is ready when the current COPY ends
     const fill = (done: number) => {
-      while (next < files.length && next - done < LOOKAHEAD) pending[next] = prepare(files[next++]!);
+      while (next < files.length && (next - done < LOOKAHEAD || aheadBytes < AHEAD_BYTES) && next - done < MAX_AHEAD_FILES) {
+        aheadBytes += files[next]!.size;
+        pending[next] = prepare(files[next++]!);
+      }
     };
     const o = { ...opts, allowed, tmpPath };
     const done = (ps: Prepared[], results: FileOutcome[]) => {
@@ -185,6 +192,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     for (let i = 0; i < files.length; i++) {
       fill(i);
       const p = await pending[i]!;
+      aheadBytes -= p.file.size;
       fill(i + 1);
       progress.current = p.file.path;
       const item = batchable(p, manifest, o);
@@ -300,7 +308,7 @@ async function loadOne(
   await manifest.add(store, {
     id: fileId, path: file.path, sha256: scan.sha256, size: scan.size,
     coveredBytes: file.gzip ? scan.plainSize : scan.coveredBytes, coveredSha256: file.gzip ? '' : scan.coveredSha256,
-    coveredLines: scan.lines, parent: grown ? plan.parent : undefined, logType, format: scan.format, gzip: file.gzip,
+    coveredLines: scan.lines ?? null, parent: grown ? plan.parent : undefined, logType, format: scan.format, gzip: file.gzip,
     sensor, zeekOpen: scan.header.header?.open, closed, rowsRead, rowsStored: rows, rowsRejected,
     linesSkipped: skippedLines.reduce((s, r) => s + r.count, 0) + scan.header.skipped.length, fastPath, part,
     rejects, skippedLines, staged: part ? staged(logType) : undefined,
@@ -310,7 +318,7 @@ async function loadOne(
     : [];
   // a plain file ending in an unfinished line (a live log mid-write, or a truncated copy) keeps that line for
   // the next run: said in the summary, never dropped silently
-  const unfinished = !file.gzip && scan.coveredBytes < scan.plainSize && !scan.closed ? scan.lines + 1 : undefined;
+  const unfinished = !file.gzip && scan.coveredBytes < scan.plainSize && !scan.closed ? (scan.lines ?? 0) + 1 : undefined;
   return {
     unfinishedLine: unfinished,
     loss,

@@ -12,7 +12,7 @@ import type { PreviousIngest } from './file-plan.ts';
 
 export interface ManifestRow {
   id: number; path: string; sha256: string; size: number; coveredBytes: number; coveredSha256: string;
-  coveredLines: number; parent?: number; logType: string; format: string; gzip: boolean; sensor: string;
+  coveredLines: number | null; parent?: number; logType: string; format: string; gzip: boolean; sensor: string;
   zeekOpen?: string; closed: boolean; rowsRead: number; rowsStored: number; rowsRejected: number;
   linesSkipped: number; fastPath: boolean; part: string | null; rejects: RejectReason[]; skippedLines: RejectReason[];
   /** the staged part to move to `part` once the row is committed */
@@ -43,12 +43,12 @@ export class Manifest {
     return m;
   }
 
-  private remember(id: number, file: string, sha256: string, coveredBytes: number, coveredSha256: string, coveredLines: number, gzip: boolean): void {
+  private remember(id: number, file: string, sha256: string, coveredBytes: number, coveredSha256: string, coveredLines: number | null, gzip: boolean): void {
     if (!this.byContent.has(sha256)) this.byContent.set(sha256, file);
     if (coveredSha256 && !this.byContent.has(coveredSha256)) this.byContent.set(coveredSha256, file);
     if (gzip) return;
     const prev = this.byPath.get(file);
-    if (!prev || coveredBytes >= prev.coveredBytes) this.byPath.set(file, { id, sha256, coveredBytes, coveredSha256, coveredLines });
+    if (!prev || coveredBytes >= prev.coveredBytes) this.byPath.set(file, { id, sha256, coveredBytes, coveredSha256, coveredLines: coveredLines ?? 0 });
   }
 
   /** Ids are allocated here: one process writes a store at a time (DuckDB's lock). */

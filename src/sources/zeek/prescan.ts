@@ -29,15 +29,16 @@ export interface ScanResult {
   /** lines starting with '#' after the header, other than one final #close */
   extraMetaLines: number;
   closed: boolean;
-  /** complete lines (ending with a newline) */
-  lines: number;
+  /**
+   * complete lines (ending with a newline), counted only for a plain file without #close (a live log may
+   * grow, and its line numbers continue): counting every line of every file costs a pass of its own
+   */
+  lines?: number;
   /** bytes up to the end of the last complete line: a live log's unfinished last line waits for next time */
   coveredBytes: number;
   coveredSha256: string;
   /** sha256 of the first `prefixAt` bytes, when asked (to recognise a file that grew) */
   prefixSha256?: string;
-  /** number of complete lines within the first `prefixAt` bytes */
-  prefixLines?: number;
   /** gzip stream ended early or was corrupt */
   gzipError?: string;
 }
@@ -92,6 +93,7 @@ export async function scanFile(
     await once(out, 'finish');
   }
   const fin = st.finish(head ?? Buffer.alloc(0));
+  if (!opts.gzip && !fin.closed) fin.lines = await countLines(file, fin.coveredBytes);
   return {
     sha256: fileHash.digest('hex'),
     size,
@@ -102,6 +104,16 @@ export async function scanFile(
   };
 }
 
+async function countLines(file: string, bytes: number): Promise<number> {
+  let n = 0;
+  if (bytes === 0) return 0;
+  for await (const chunk of createReadStream(file, { end: bytes - 1, highWaterMark: 4 << 20 })) {
+    const b = chunk as Buffer;
+    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+  }
+  return n;
+}
+
 /**
  * Streaming line statistics over the plain bytes. The hash is fed whole lines only, so when the input ends
  * with an unfinished line the hash of the complete part (what this ingest covers) is known before the rest.
@@ -109,7 +121,6 @@ export async function scanFile(
 class LineStats {
   bytes = 0;
   private hashed = 0;
-  private lines = 0;
   private utf8 = true;
   private carry: Buffer = Buffer.alloc(0);
   private header: HeaderParse | undefined;
@@ -119,16 +130,12 @@ class LineStats {
   private metaLines: number[] = []; // absolute offsets of lines starting with '#'
   private lastLineStart = -1;
   private prefixSha256: string | undefined;
-  private prefixLines: number | undefined;
 
   constructor(
     private readonly hash: Hash,
     private readonly prefixAt?: number,
   ) {
-    if (prefixAt === 0) {
-      this.prefixSha256 = hash.copy().digest('hex');
-      this.prefixLines = 0;
-    }
+    if (prefixAt === 0) this.prefixSha256 = hash.copy().digest('hex');
   }
 
   push(buf: Buffer, head: Buffer): void {
@@ -166,14 +173,10 @@ class LineStats {
     const empty = this.header?.header?.emptyField;
     if (!this.emptyMarks && empty && whole.includes(empty)) this.emptyMarks = true;
     if (!this.backslashes && whole.includes('\\\\')) this.backslashes = true;
-    let i = 0;
-    for (let nl = whole.indexOf(10); nl >= 0; nl = whole.indexOf(10, i)) {
-      if (whole[i] === 0x23) this.metaLines.push(base + i);
-      this.lastLineStart = base + i;
-      this.lines++;
-      if (this.prefixAt !== undefined && base + nl < this.prefixAt) this.prefixLines = this.lines;
-      i = nl + 1;
-    }
+    // lines starting with '#' (header, #close, or damage), found by jumping rather than walking every line
+    if (whole[0] === 0x23) this.metaLines.push(base);
+    for (let j = whole.indexOf('\n#'); j >= 0 && j + 1 < whole.length; j = whole.indexOf('\n#', j + 1)) this.metaLines.push(base + j + 1);
+    this.lastLineStart = base + whole.lastIndexOf(10, whole.length - 2) + 1;
   }
 
   finish(head: Buffer): Omit<ScanResult, 'sha256' | 'size' | 'plainPath' | 'plainSize' | 'gzipError'> {
@@ -203,11 +206,10 @@ class LineStats {
       backslashes: this.backslashes,
       extraMetaLines: meta.length,
       closed,
-      lines: this.lines,
+      lines: undefined,
       coveredBytes,
       coveredSha256,
       prefixSha256: this.prefixSha256,
-      prefixLines: this.prefixLines,
     };
   }
 }
