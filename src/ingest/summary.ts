@@ -145,10 +145,14 @@ export function formatSummary(s: IngestSummary): string {
     out.push(`  skipped ${fmt(r.count)} line(s): ${safeText(r.reason)}`);
     for (const e of r.examples) out.push(`    ${safeText(e)}`);
   }
-  if (s.skippedFiles.length) {
+  // files already in the store are counted, not listed: a re-run would otherwise print every file again
+  const already = s.skippedFiles.filter((f) => f.kind === 'unchanged' || f.kind === 'duplicate');
+  const other = s.skippedFiles.filter((f) => f.kind !== 'unchanged' && f.kind !== 'duplicate');
+  if (already.length) out.push(`Already in the store (skipped): ${fmt(already.length)} files (--json lists them)`);
+  if (other.length) {
     out.push(`Files skipped:`);
-    for (const f of s.skippedFiles.slice(0, 50)) out.push(`  ${safeText(f.path)}: ${safeText(f.reason)}`);
-    if (s.skippedFiles.length > 50) out.push(`  … and ${s.skippedFiles.length - 50} more (see --json)`);
+    for (const f of other.slice(0, 50)) out.push(`  ${safeText(f.path)}: ${safeText(f.reason)}`);
+    if (other.length > 50) out.push(`  … and ${other.length - 50} more (see --json)`);
   }
   if (s.unclosed.length) {
     out.push(`Files without #close (truncated or still being written): ${s.unclosed.length}`);
