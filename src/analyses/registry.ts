@@ -2,6 +2,7 @@
 import { certIssues } from './cert-issues.ts';
 import { cipherQuality } from './cipher-quality.ts';
 import { ctTransparency } from './ct-transparency.ts';
+import { dnsCategories } from './dns-categories.ts';
 import { exposure } from './exposure.ts';
 import { obsoleteDevices } from './obsolete-devices.ts';
 import { supplyChain } from './supply-chain.ts';
@@ -10,6 +11,7 @@ import { tlsVersions } from './tls-versions.ts';
 import type { Analysis } from './types.ts';
 
 export const ANALYSES: Analysis[] = [
+  dnsCategories,
   tlsVersions,
   cipherQuality,
   obsoleteDevices,
