@@ -142,7 +142,11 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const manifest = await Manifest.load(store.conn);
   const outcomes: FileOutcome[] = [];
   try {
-    const { files, missing } = await discover(opts.paths);
+    const found = await discover(opts.paths);
+    const missing = found.missing;
+    // one log type after another (in time order within each): a zeekctl tree alternates types every hour,
+    // which would cut every batch to a day of one type
+    const files = [...found.files].sort((a, b) => (a.nameType ?? '~').localeCompare(b.nameType ?? '~') || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const m of missing) outcomes.push(skipOutcome(m, 'no such file or directory', 'missing'));
     const allowed = new Set([...DEFAULT_LOG_TYPES, ...(opts.include ?? [])]);
     const bytesTotal = files.reduce((s, f) => s + f.size, 0);
