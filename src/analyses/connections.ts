@@ -12,20 +12,14 @@
 // When two copies of a uid disagree, the most complete observation is kept (completed, answered, most bytes).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
-import { literal } from '../store/sql.ts';
 import { classifyAddresses } from './site-context.ts';
-import type { Window } from './inputs.ts';
+import { windowWhere, type Window } from './inputs.ts';
+
+/** Re-exported: the analyses of section G took it from here before it moved to inputs.ts. */
+export { windowWhere };
 
 export const COMPLETED_STATES = ['SF', 'S1', 'S2', 'S3', 'RSTO', 'RSTR'];
 export const PROBE_STATES = ['S0', 'REJ', 'RSTOS0', 'RSTRH', 'SH', 'SHR'];
-
-export function windowWhere(w: Window, column = 'ts'): string {
-  const parts: string[] = ['true'];
-  // ISO text of validated Date objects: safe to inline
-  if (w.from) parts.push(`${column} >= ${literal(w.from.toISOString())}::TIMESTAMP`);
-  if (w.to) parts.push(`${column} < ${literal(w.to.toISOString())}::TIMESTAMP`);
-  return parts.join(' AND ');
-}
 
 const list = (xs: string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
 

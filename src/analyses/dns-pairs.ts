@@ -9,10 +9,9 @@
 // the values and checks that no two groups share a hash, so the join is exact; if two ever do, pass 2 joins
 // on the values (slower, same result).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { windowWhere } from './connections.ts';
 import { P } from './dns-feeds.ts';
 import { internalNameSql } from './dns-internal.ts';
-import { sensorsOf, type Window } from './inputs.ts';
+import { logRows, type Window } from './inputs.ts';
 
 /** Category codes in the spec's order (analyses.md A: security first). */
 export const CATEGORIES = ['botnet', 'blacklisted', 'self_associated', 'whitelisted', 'uncategorised'] as const;
@@ -26,10 +25,7 @@ const COLUMNS = 'ts, uid, id_orig_h, id_resp_h, id_resp_p, proto, query, qtype, 
  * key in dns.log (one UDP flow carries many queries), so keeping one row per uid would lose requests.
  */
 export async function dnsRelation(conn: DuckDBConnection, w: Window): Promise<string> {
-  const where = windowWhere(w);
-  if ((await sensorsOf(conn, 'dns')) <= 1) return `(SELECT ${COLUMNS} FROM dns WHERE ${where})`;
-  return `(SELECT ${COLUMNS} FROM dns WHERE ${where}
-    QUALIFY uid IS NULL OR dhai_sensor = arg_min(dhai_sensor, dhai_file_id) OVER (PARTITION BY uid))`;
+  return `(SELECT ${COLUMNS} FROM ${await logRows(conn, 'dns', w, { perSensor: true })})`;
 }
 
 /** The join key of a (query, answers) pair; a parameter only so that the tests can force collisions. */

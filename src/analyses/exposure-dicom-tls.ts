@@ -2,9 +2,9 @@
 // DICOM PS3.15's profiles (dicom-tls.ts), per server port and negotiated (version, suite).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
-import { isoSql, readRows, windowWhere } from './connections.ts';
+import { isoSql, readRows } from './connections.ts';
 import { gradeDicomTls, type DicomTlsGrade } from './dicom-tls.ts';
-import type { Window } from './inputs.ts';
+import { logRows, type Window } from './inputs.ts';
 import { DICOM_TLS_GRADED_PORTS, sqlNumbers } from './services.ts';
 import { classifyAddresses } from './site-context.ts';
 import type { Row } from './types.ts';
@@ -25,13 +25,11 @@ export interface DicomTlsGroup {
 
 /** Sessions once per uid, grouped by server, version and suite. */
 export async function dicomTlsGroups(conn: DuckDBConnection, site: Site, w: Window): Promise<DicomTlsGroup[]> {
-  const where = `${windowWhere(w)} AND id_resp_p IN ${sqlNumbers(DICOM_TLS_GRADED_PORTS)}`;
-  await classifyAddresses(conn, site, `SELECT id_resp_h FROM ssl WHERE ${where}`);
+  const ports = `id_resp_p IN ${sqlNumbers(DICOM_TLS_GRADED_PORTS)}`;
+  const sessions = await logRows(conn, 'ssl', w, { where: ports, prefer: 'established DESC NULLS LAST, dhai_file_id, ts' });
+  await classifyAddresses(conn, site, `SELECT id_resp_h FROM ${sessions}`);
   const rows = await readRows(conn, `
-    WITH s AS (
-      SELECT * FROM ssl WHERE ${where}
-      QUALIFY uid IS NULL OR row_number() OVER (PARTITION BY uid ORDER BY established DESC NULLS LAST, dhai_file_id, ts) = 1
-    )
+    WITH s AS (SELECT * FROM ${sessions})
     SELECT s.id_resp_h AS server, s.id_resp_p AS port, CASE WHEN coalesce(a.inside, a.class IS NOT NULL) THEN coalesce(a.class, 'unclassified') END AS class,
       s.version, s.cipher, count(*) AS sessions, count(DISTINCT s.id_orig_h) AS clients,
       ${isoSql('min(s.ts)')} AS first_seen, ${isoSql('max(s.ts)')} AS last_seen

@@ -21,22 +21,40 @@ export async function rowsOf(conn: DuckDBConnection, logType: string): Promise<n
   return Number(r.getRows()[0]?.[0] ?? 0);
 }
 
-function windowSql(w: Window): string {
-  const parts: string[] = [];
-  // ISO strings of validated Date objects: safe to inline (DuckDB cannot bind inside a view body)
-  if (w.from) parts.push(`ts >= ${literal(w.from.toISOString())}::TIMESTAMP`);
-  if (w.to) parts.push(`ts < ${literal(w.to.toISOString())}::TIMESTAMP`);
-  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+/** The window as a WHERE condition on a timestamp column ('true' when unbounded). */
+export function windowWhere(w: Window, column = 'ts'): string {
+  const parts: string[] = ['true'];
+  // ISO text of validated Date objects: safe to inline (DuckDB cannot bind inside a view body)
+  if (w.from) parts.push(`${column} >= ${literal(w.from.toISOString())}::TIMESTAMP`);
+  if (w.to) parts.push(`${column} < ${literal(w.to.toISOString())}::TIMESTAMP`);
+  return parts.join(' AND ');
+}
+
+export interface DedupOptions {
+  /** extra condition on the rows, e.g. a port filter */
+  where?: string;
+  /**
+   * How to pick the copy of a uid that two sensors both logged: an ORDER BY over the table's columns, best
+   * first (default: the earliest ingested file).
+   */
+  prefer?: string;
+  /**
+   * Keep every row of a uid from one sensor (the first ingested), not one row per uid: for logs where a uid
+   * is not a row key (dns.log: one UDP flow carries many requests).
+   */
+  perSensor?: boolean;
 }
 
 /**
  * A SQL relation (for FROM) over a log table: windowed, and deduplicated by uid when several sensors
- * contributed. The row kept for a duplicated uid is the one from the earliest ingested file.
+ * contributed. Rows without a uid are all kept.
  */
-export async function logRows(conn: DuckDBConnection, logType: string, w: Window, opts: { dedupBy?: string } = {}): Promise<string> {
-  const where = windowSql(w);
-  const key = opts.dedupBy ?? 'uid';
+export async function logRows(conn: DuckDBConnection, logType: string, w: Window, o: DedupOptions = {}): Promise<string> {
+  const where = `WHERE ${windowWhere(w)}${o.where ? ` AND (${o.where})` : ''}`;
   const base = `(SELECT * FROM ${ident(logType)} ${where})`;
   if ((await sensorsOf(conn, logType)) <= 1) return base;
-  return `(SELECT * FROM ${ident(logType)} ${where} QUALIFY row_number() OVER (PARTITION BY ${ident(key)} ORDER BY dhai_file_id) = 1)`;
+  const keep = o.perSensor
+    ? `dhai_sensor = arg_min(dhai_sensor, dhai_file_id) OVER (PARTITION BY uid)`
+    : `row_number() OVER (PARTITION BY uid ORDER BY ${o.prefer ?? 'dhai_file_id'}) = 1`;
+  return `(SELECT * FROM ${ident(logType)} ${where} QUALIFY uid IS NULL OR ${keep})`;
 }

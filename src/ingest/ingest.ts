@@ -161,7 +161,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       if (staging) tmp.push(staging);
       try {
         const scan = await scanFile(file.path, { gzip: file.gzip, stagingPath: staging, prefixAt: prev?.coveredBytes });
-        return { file, scan, plan: planFromScan(scan, prev, undefined), tmp };
+        return { file, scan, plan: planFromScan(scan, prev), tmp };
       } catch (e) {
         return { file, plan: { action: 'skip', kind: 'damaged', reason: `cannot read: ${(e as Error).message}` }, tmp };
       }

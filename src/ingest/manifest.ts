@@ -20,7 +20,8 @@ export interface ManifestRow {
 }
 
 const GROUP_ROWS = 200;
-const GROUP_MS = 1000;
+// DHAI_INGEST_COMMIT_MS tunes how often (tests set 0: every batch commits at once)
+const GROUP_MS = Number(process.env.DHAI_INGEST_COMMIT_MS ?? 1000);
 
 export class Manifest {
   private lastId: number;

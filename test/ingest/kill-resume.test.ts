@@ -30,8 +30,8 @@ test('SIGKILL during an ingest, then a re-run: every row exactly once', { timeou
   mkdirSync(logs);
   for (let f = 0; f < FILES; f++) writeFileSync(path.join(logs, `conn.${String(f).padStart(2, '0')}.log`), connLog(ROWS, f * ROWS));
   const db = path.join(dir, 'killed.duckdb');
-  // small batches, so that the run has committed some files and is writing others when it is killed
-  const env = { ...process.env, DHAI_INGEST_BATCH_MB: '4' };
+  // small batches committed at once, so that the run has committed some files and is writing others when killed
+  const env = { ...process.env, DHAI_INGEST_BATCH_MB: '4', DHAI_INGEST_COMMIT_MS: '0' };
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'dhai.js'), 'ingest', logs, '--db', db, '--no-progress'], { stdio: 'ignore', env });
   const partsDir = `${db}.parts/conn`;
   const stagingDir = `${db}.parts/.staging`;
@@ -40,7 +40,7 @@ test('SIGKILL during an ingest, then a re-run: every row exactly once', { timeou
   const killedAfter = await new Promise<number>((resolve, reject) => {
     const t = setInterval(() => {
       const visible = count(partsDir);
-      if (visible >= 1 && count(stagingDir) >= 1) {
+      if (visible >= 3 && count(stagingDir) >= 1) {
         clearInterval(t);
         child.kill('SIGKILL');
         resolve(visible);
