@@ -34,3 +34,23 @@ test('the same uid from two sensors counts once; the window cuts by ts', async (
     await s.close();
   }
 });
+
+test('rows without a uid are all kept when several sensors contributed', async () => {
+  const dir = tmpDir();
+  const db = path.join(dir, 's.duckdb');
+  for (const sensor of ['campus-a', 'campus-b']) {
+    mkdirSync(path.join(dir, sensor));
+    let body = header('conn');
+    for (let i = 0; i < 4; i++) body += connRow(i, { uid: '-', ts: `${1514764800 + i}.00000${sensor === 'campus-a' ? 0 : 1}` });
+    writeFileSync(path.join(dir, sensor, 'conn.log'), body + CLOSE);
+    await runIngest({ paths: [path.join(dir, sensor)], db, sensor });
+  }
+  const s = await openStore(db, { readOnly: true });
+  try {
+    const rel = await logRows(s.conn, 'conn', {});
+    const r = await s.conn.runAndReadAll(`SELECT count(*) FROM ${rel}`);
+    assert.equal(Number(r.getRows()[0]![0]), 8);
+  } finally {
+    await s.close();
+  }
+});
