@@ -9,6 +9,8 @@ import { registerFeeds } from './feeds.ts';
 import { registerReport } from './report.ts';
 import { registerServe } from './serve.ts';
 import { registerBaseline } from './baseline.ts';
+import { registerExport } from './export.ts';
+import { registerCompare } from './compare.ts';
 
 /** Exit codes (cli.md): 0 success, 1 finished with problems above a threshold, 2 usage or configuration error. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
@@ -34,6 +36,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerReport(program, run);
   registerServe(program, run);
   registerBaseline(program, run);
+  registerExport(program, run);
+  registerCompare(program, run);
   return program;
 }
 

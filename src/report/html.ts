@@ -11,7 +11,7 @@ import { anchorId, escapeHtml as e } from './escape.ts';
 import { dreadTable, fmtInstant, fmtMetric, fmtNumber, fmtPoints, fmtShare, rowsTable, severityBadge } from './html-parts.ts';
 import type { BuiltReport, ReportSection } from './model.ts';
 import { renderProvenance } from './html-provenance.ts';
-import { REPORT_CSS } from './style.ts';
+import { renderPage } from './page.ts';
 
 export interface HtmlOptions {
   siteName?: string;
@@ -21,7 +21,6 @@ export interface HtmlOptions {
   evidenceRows?: number;
 }
 
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const SEVERITIES: Finding['severity'][] = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -193,32 +192,16 @@ export function renderHtml(built: BuiltReport, opts: HtmlOptions = {}): string {
     ...built.order.map((id) => `<li><a href="#${anchorId('section', id)}">${e(j.sections[id]?.title ?? id)}</a>${j.sections[id]?.status === 'ok' ? '' : ' <span class="note">(not available)</span>'}</li>`),
     ...(opts.changes ? ['<li><a href="#changes">Changes since the previous report</a></li>'] : []),
     '<li><a href="#provenance">Provenance</a></li>',
-  ].join('');
+  ];
   const sections = built.order.length > 0
     ? built.order.map((id) => renderSection(id, built, tableRows, nextFigure)).join('\n')
     : '<section><h2>Analyses</h2><p>No analysis is registered in this build of dhai.</p></section>';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dhai ${e(j.dhai_version)}">
-<title>${e(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header>
-<h1>${e(title)}</h1>
-<p class="sub">Security posture from passive Zeek logs · ${fmtInstant(j.window.from)} to ${fmtInstant(j.window.to)} · generated ${fmtInstant(j.generated_at)} by dhai ${e(j.dhai_version)}</p>
-</header>
-<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>${toc}</ol></nav>
-${renderFindings(built, evidenceRows)}
-${sections}
-${opts.changes ? renderChanges(opts.changes) : ''}
-${renderProvenance(built)}
-<footer>Made by dhai ${e(j.dhai_version)} from passive logs only (no packet payloads). Machine-readable: report.json, findings.jsonl and one CSV per table beside this file.</footer>
-</body>
-</html>
-`;
+  return renderPage({
+    title,
+    version: j.dhai_version,
+    subtitle: `Security posture from passive Zeek logs · ${fmtInstant(j.window.from)} to ${fmtInstant(j.window.to)} · generated ${fmtInstant(j.generated_at)} by dhai ${e(j.dhai_version)}`,
+    toc,
+    body: [renderFindings(built, evidenceRows), sections, opts.changes ? renderChanges(opts.changes) : '', renderProvenance(built)].join('\n'),
+    footer: `Made by dhai ${j.dhai_version} from passive logs only (no packet payloads). Machine-readable: report.json, findings.jsonl and one CSV per table beside this file.`,
+  });
 }

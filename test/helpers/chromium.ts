@@ -3,7 +3,8 @@
 // CI installs it (.ci/run). Screenshots go to test-artifacts/ (gitignored).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './shared.ts';
 
 const candidates = [process.env.DHAI_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
@@ -23,4 +24,27 @@ export function artifactPath(name: string): string {
   const dir = path.join(repoRoot, 'test-artifacts');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/**
+ * Opens a local file in a fresh context that aborts (and records) every request other than file: ones, and
+ * records and dismisses every dialog, so a test can assert the page is offline and runs no injected script.
+ */
+export async function openOffline(browser: Browser, file: string, bypassCSP: boolean): Promise<{ page: Page; attempted: string[]; dialogs: string[] }> {
+  const context = await browser.newContext({ bypassCSP, viewport: { width: 1200, height: 900 } });
+  const attempted: string[] = [];
+  const dialogs: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    attempted.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, attempted, dialogs };
 }

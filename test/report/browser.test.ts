@@ -4,12 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { buildReport } from '../../src/report/build.ts';
 import { writeReport } from '../../src/report/write.ts';
 import { openStore } from '../../src/store/store.ts';
 import { loadBaseline } from '../../src/report/baseline.ts';
-import { artifactPath, launchChromium, noChromium } from '../helpers/chromium.ts';
+import { artifactPath, launchChromium, noChromium, openOffline } from '../helpers/chromium.ts';
 import { needsShared } from '../helpers/shared.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { buildTestStore, PAYLOADS, TEST_ANALYSES } from './helpers.ts';
@@ -27,21 +26,7 @@ void test('report.html opens offline in Chromium, shows every figure and execute
   const browser = await launchChromium();
   try {
     for (const bypassCSP of [true, false]) {
-      const context = await browser.newContext({ bypassCSP, viewport: { width: 1200, height: 900 } });
-      const attempted: string[] = [];
-      const dialogs: string[] = [];
-      await context.route('**/*', async (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        attempted.push(url);
-        return route.abort();
-      });
-      const page = await context.newPage();
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
-      await page.goto(pathToFileURL(out.html).href, { waitUntil: 'load' });
+      const { page, attempted, dialogs } = await openOffline(browser, out.html, bypassCSP);
       const state = await page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: unknown }).__pwned,
         scripts: document.querySelectorAll('script').length,
@@ -81,7 +66,7 @@ void test('report.html opens offline in Chromium, shows every figure and execute
         await page.screenshot({ path: artifactPath('report-print.png'), fullPage: true });
         await page.pdf({ path: artifactPath('report.pdf'), format: 'A4' });
       }
-      await context.close();
+      await page.context().close();
     }
   } finally {
     await browser.close();
