@@ -43,9 +43,15 @@ export interface InboundService {
   probe_states: string[];
 }
 
-export async function watchedInbound(conn: DuckDBConnection, table: string): Promise<InboundService[]> {
+/** The connections of the watched services: inbound TCP to their ports, web consoles only on medical hosts. */
+export function watchedWhere(): string {
   const ports = WATCHED_SERVICES.map((s) => s.port);
   const medicalPorts = WATCHED_SERVICES.filter((s) => s.medicalOnly).map((s) => s.port);
+  return `o_in = false AND r_in AND proto = 'tcp' AND resp_p IN ${sqlNumbers(ports)}
+      AND (resp_p NOT IN ${sqlNumbers(medicalPorts)} OR r_class IN ${sqlStrings(MEDICAL_CLASSES)})`;
+}
+
+export async function watchedInbound(conn: DuckDBConnection, table: string): Promise<InboundService[]> {
   const rows = await readRows(conn, `
     SELECT resp AS host, resp_p AS port, r_class AS class,
       count(*) FILTER (WHERE completed) AS sessions,
@@ -61,9 +67,7 @@ export async function watchedInbound(conn: DuckDBConnection, table: string): Pro
       ${isoSql('min(ts) FILTER (WHERE probed)')} AS probe_first,
       ${isoSql('max(ts) FILTER (WHERE probed)')} AS probe_last,
       coalesce(list_sort(list(DISTINCT conn_state) FILTER (WHERE probed)), []) AS probe_states
-    FROM ${table}
-    WHERE o_in = false AND r_in AND proto = 'tcp' AND resp_p IN ${sqlNumbers(ports)}
-      AND (resp_p NOT IN ${sqlNumbers(medicalPorts)} OR r_class IN ${sqlStrings(MEDICAL_CLASSES)})
+    FROM ${table} WHERE ${watchedWhere()}
     GROUP BY resp, resp_p, r_class
     ORDER BY resp_p, resp`);
   return rows.map((r) => {
@@ -78,21 +82,25 @@ export async function watchedInbound(conn: DuckDBConnection, table: string): Pro
   });
 }
 
-export function exposedRow(s: InboundService, listedBy: string[] | null): Row {
+/** `countries`: the peers' countries with their peer counts, when a GeoIP database was given. */
+export function exposedRow(s: InboundService, listedBy: string[] | null, countries: string[] | null): Row {
   const row: Row = {
     host: s.host, port: s.port, service: s.service, class: s.class, first_seen: s.first_seen, last_seen: s.last_seen,
     sessions: s.sessions, tls_sessions: s.tls_sessions, peers: s.peers, bytes: s.orig_bytes + s.resp_bytes, orig_bytes: s.orig_bytes, resp_bytes: s.resp_bytes,
     sample_peers: s.sample_peers, probes: s.probes,
   };
+  if (countries) row.peer_countries = countries;
   if (listedBy) row.listed_by = listedBy;
   return row;
 }
 
-export function probedRow(s: InboundService): Row {
-  return {
+export function probedRow(s: InboundService, countries: string[] | null): Row {
+  const row: Row = {
     host: s.host, port: s.port, service: s.service, class: s.class, attempts: s.probes, peers: s.probe_peers,
     first_seen: s.probe_first, last_seen: s.probe_last, states: s.probe_states, also_completed: s.sessions > 0,
   };
+  if (countries) row.peer_countries = countries;
+  return row;
 }
 
 /** Every inbound port external addresses tried, answered or not (context beyond the watched list). */

@@ -1,12 +1,16 @@
 // Analysis G, exposure (analyses.md G; the Trend Micro / HITRUST report): hospital hosts that outside
 // addresses reach on clinical, remote-access, file, database and console services; segmentation between
 // device classes and the Internet; cleartext clinical protocols; DICOM-TLS graded against PS3.15; and, when a
-// Shodan or Censys export was imported, the outside view joined with the inside view.
+// Shodan or Censys export was imported, the outside view joined with the inside view; when the user gave a GeoIP
+// database, the countries of the services' peers (exposure-countries.ts).
 import { COMPLETED_STATES, PROBE_STATES, countRows, loadConnections } from './connections.ts';
 import { DICOM_TLS_GRADES, OBSOLETE_GRADES } from './dicom-tls.ts';
+import { UNKNOWN_COUNTRY, countryList, serviceCountries, serviceKey, siteGeoIp } from './exposure-countries.ts';
 import { dreadMethodNotes, makeFinding } from './dread.ts';
 import { dicomTlsGroups, dicomTlsRow } from './exposure-dicom-tls.ts';
-import { endpoint, exposedRow, exposureFinding, inboundPorts, inboundTotals, probedRow, watchedInbound } from './exposure-inbound.ts';
+import {
+  endpoint, exposedRow, exposureFinding, inboundPorts, inboundTotals, probedRow, watchedInbound, type InboundService,
+} from './exposure-inbound.ts';
 import { hasOutsideView, joinOutsideView, listedKey, type OutsideJoin } from './exposure-outside.ts';
 import {
   cleartextClinical, directionCounts, medicalDevicesSeen, medicalGuest, medicalInternet, segmentationMatrix,
@@ -24,7 +28,7 @@ const TYPES: FindingType[] = [
   'cleartext-clinical-offsite', 'dicom-tls-obsolete', 'scanner-listed-service',
 ];
 
-function method(ctx: AnalysisContext): string[] {
+function method(ctx: AnalysisContext, geoNote: string): string[] {
   const ports = WATCHED_SERVICES.map((s) => `${s.label} ${s.port}`).join(', ');
   return [
     'Each connection counts once: a uid seen by two sensors (or repeated in a log) is one connection, the most complete observation kept.',
@@ -38,7 +42,7 @@ function method(ctx: AnalysisContext): string[] {
     'Segmentation counts every connection by the device class of each end (outside = internet); a medical device "talks" to the Internet or a guest network when a connection in either direction was answered (UDP/ICMP: the responder sent something).',
     'Cleartext DICOM/HL7: answered TCP sessions to ports 104, 11112, 2575, 12575 that Zeek did not identify as TLS; crossing = both ends inside in different classes; leaving = a hospital host sending to an outside responder.',
     'DICOM-TLS sessions (ssl.log on port 2762, and TLS on the DICOM ports 104/11112) are graded with the TLS knowledge module (src/tls) from the negotiated version and suite against DICOM PS3.15 Annex B: bcp195 (TLS 1.2/1.3 with a TLS 1.3 or forward-secret AEAD suite), fallback (TLS 1.2+ with a legacy suite, allowed only by the downgrading BCP 195 profile), legacy (TLS ≤ 1.1 or 3DES: the retired Basic/AES profiles, obsolete), insecure (RC4, DES, NULL, export, anonymous).',
-    'Peer countries are not reported: dhai ships no GeoIP database.',
+    geoNote,
     ...dreadMethodNotes(TYPES, ctx.site),
   ];
 }
@@ -48,10 +52,11 @@ function outsideSubject(r: Row): string {
 }
 
 async function run(ctx: AnalysisContext): Promise<SectionResult> {
+  const { geo, note: geoNote } = siteGeoIp(ctx.site);
   const n = await loadConnections(ctx.conn, ctx.site, ctx.window, TABLE);
   try {
-    if (n === 0) return notAvailable(['conn.log rows inside the report window'], method(ctx));
-    const notes = method(ctx);
+    if (n === 0) return notAvailable(['conn.log rows inside the report window'], method(ctx, geoNote));
+    const notes = method(ctx, geoNote);
     const findings: Finding[] = [];
     const metrics: Record<string, Metric> = {};
     const tables: Record<string, Row[]> = {};
@@ -67,8 +72,14 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
 
     const inbound = await watchedInbound(ctx.conn, TABLE);
     const exposed = inbound.filter((s) => s.sessions > 0);
-    tables.exposed_services = exposed.map((s) => exposedRow(s, outside ? (outside.listed.get(listedKey(s.host, s.port, 'tcp')) ?? []) : null));
-    tables.probed_services = inbound.filter((s) => s.probes > 0).map(probedRow);
+    const countries = geo ? await serviceCountries(ctx.conn, TABLE, geo) : null;
+    const countriesOf = (s: InboundService, by: 'exposed' | 'probed') => (countries ? countryList(countries[by].get(serviceKey(s.host, s.port))) : null);
+    tables.exposed_services = exposed.map((s) => exposedRow(s, outside ? (outside.listed.get(listedKey(s.host, s.port, 'tcp')) ?? []) : null, countriesOf(s, 'exposed')));
+    tables.probed_services = inbound.filter((s) => s.probes > 0).map((s) => probedRow(s, countriesOf(s, 'probed')));
+    if (countries) {
+      tables.peer_countries = countries.byCountry;
+      metrics.exposed_peer_countries = countries.byCountry.filter((r) => r.country !== UNKNOWN_COUNTRY).length;
+    }
     tables.inbound_ports = await inboundPorts(ctx.conn, TABLE);
     for (const [i, s] of exposed.entries()) {
       findings.push(makeFinding(exposureFinding(s), endpoint(s.host, s.port), [tables.exposed_services[i]!], ctx));

@@ -56,6 +56,9 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
       metrics.vendor_sessions_from_vendor = sum(rows.filter((r) => r.direction === 'from-vendor'), 'sessions');
       metrics.vendor_sessions_to_vendor = sum(rows.filter((r) => r.direction === 'to-owner'), 'sessions');
       metrics.vendor_long_sessions = sum(rows, 'long_sessions');
+      // analyses.md G names long-lived sessions *to* vendor clouds; long vendor sessions into the site are apart
+      metrics.vendor_long_sessions_to_vendor = sum(rows.filter((r) => r.direction === 'to-owner'), 'long_sessions');
+      metrics.vendor_long_sessions_from_vendor = sum(rows.filter((r) => r.direction === 'from-vendor'), 'long_sessions');
       for (const r of answered) {
         const subject = `${String(r.vendor)}/${String(r.host)}`;
         if (r.direction === 'from-vendor') findings.push(makeFinding('vendor-access', subject, [r], ctx));

@@ -106,12 +106,34 @@ const siteSchema = z
       .object({ long_session_minutes: z.number().positive().default(60) })
       .strict()
       .default({ long_session_minutes: 60 }),
+    // a MaxMind GeoIP2/GeoLite2 Country or City database (.mmdb; relative to this file) for the peer countries of
+    // analysis G; dhai never downloads one (`dhai report --geoip FILE` overrides it)
+    geoip: z.object({ database: z.string().min(1) }).strict().optional(),
     // DNS categorisation (analysis A): whitelisted = registrable domain within the top `top_n` of the top list
     // named `top_list` (a feed name; default: the top list imported most recently)
     dns: z
       .object({ top_n: z.number().int().positive().default(100000), top_list: z.string().min(1).optional() })
       .strict()
       .default({ top_n: 100000 }),
+    // issuer organisations counted as reputable behind unknown-issuer traffic (analysis E); absent: dhai's list
+    reputable_vendors: z
+      .array(z.object({ name: z.string().min(1), organisations: z.array(z.string().min(1)).min(1) }).strict())
+      .optional(),
+    // the online CT look-up (analysis F): only `dhai report --ct-lookup` makes requests; these are its settings
+    ct_lookup: z
+      .object({
+        /** `crtsh`, a crt.sh-compatible base URL, or a URL template with {sha256} */
+        provider: z.string().min(1).optional(),
+        /** certificates with a name under one of these are never looked up */
+        private_domains: z.array(domain).default([]),
+        /** a "not found" answer is asked again after this many days; "found" is final (CT logs are append-only) */
+        ttl_days: z.number().positive().default(30),
+        max_requests: z.number().int().nonnegative().default(100),
+        requests_per_minute: z.number().positive().default(20),
+        timeout_seconds: z.number().positive().default(20),
+      })
+      .strict()
+      .default({ private_domains: [], ttl_days: 30, max_requests: 100, requests_per_minute: 20, timeout_seconds: 20 }),
   })
   .strict();
 

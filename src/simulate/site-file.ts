@@ -56,7 +56,7 @@ export function siteFacts(doc: SiteDoc): SiteFacts {
     internal: doc.networks.internal,
     classes: doc.device_classes.map((c) => ({ cls: c.class, subnets: c.subnets })),
     domains: doc.domains,
-    vendorDomains: doc.vendors.flatMap((v) => v.domains),
-    vendorNets: doc.vendors.flatMap((v) => v.networks),
+    vendors: doc.vendors,
+    resolvers: doc.resolvers,
   });
 }

@@ -68,6 +68,8 @@ void test('per vendor, the hospital hosts it reaches and how', async () => {
   assert.equal(r.metrics.vendor_sessions_from_vendor, 1);
   assert.equal(r.metrics.vendor_sessions_to_vendor, 3);
   assert.equal(r.metrics.vendor_long_sessions, 2);
+  assert.equal(r.metrics.vendor_long_sessions_to_vendor, 2, 'CV3 and CV4, to the vendor');
+  assert.equal(r.metrics.vendor_long_sessions_from_vendor, 0);
   const chart = r.charts.find((c) => c.id === 'vendor-reach')!;
   assert.deepEqual((chart.option.series as { name: string; data: number[] }[]).map((s) => [s.name, s.data]), [
     ['medical-supporting', [2]],
@@ -107,6 +109,7 @@ void test('the long-session threshold is a site setting', async () => {
   const db = await storeOf({ a: { conn: CONN, dns: DNS, ssl: SSL } });
   const r = await withStore(db, site(`${VENDORS}supply_chain: {long_session_minutes: 20}\n`), (ctx) => supplyChain.run(ctx));
   assert.equal(r.metrics.vendor_long_sessions, 3, 'the 30-minute vendor RDP session is now long too');
+  assert.equal(r.metrics.vendor_long_sessions_from_vendor, 1);
 });
 
 void test('not available without vendors and without dns.log', async () => {

@@ -10,31 +10,14 @@ import path from 'node:path';
 import { cipherQuality } from '../../src/analyses/cipher-quality.ts';
 import { obsoleteDevices } from '../../src/analyses/obsolete-devices.ts';
 import { tlsVersions } from '../../src/analyses/tls-versions.ts';
-import type { Analysis, Metric } from '../../src/analyses/types.ts';
+import type { Analysis } from '../../src/analyses/types.ts';
 import { loadSite } from '../../src/config/site.ts';
 import { runIngest } from '../../src/ingest/ingest.ts';
 import { simulate, DEFAULTS } from '../../src/simulate/simulate.ts';
 import { openStore } from '../../src/store/store.ts';
+import { compareTruth, type TruthMetric } from '../helpers/ground-truth.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
-type TruthMetric = number | { count: number; share: number };
-
-function compare(section: string, truth: Record<string, TruthMetric>, got: Record<string, Metric>): string[] {
-  const problems: string[] = [];
-  for (const [k, t] of Object.entries(truth)) {
-    const g = got[k];
-    if (g === undefined) problems.push(`${section}.${k}: missing (truth ${JSON.stringify(t)})`);
-    else if (typeof t === 'number') {
-      if (g !== t) problems.push(`${section}.${k}: ${JSON.stringify(g)} ≠ truth ${t}`);
-    } else if (typeof g === 'number' || g.count !== t.count) {
-      problems.push(`${section}.${k}: ${JSON.stringify(g)} ≠ truth ${JSON.stringify(t)}`);
-    } else if (g.share === null ? !(t.count === 0 && t.share === 0) : Math.abs(g.share - t.share) > 1e-9) {
-      // report.json writes an empty denominator's share as null, the ground truth as 0
-      problems.push(`${section}.${k}: share ${g.share} ≠ truth ${t.share}`);
-    }
-  }
-  return problems;
-}
 
 async function check(opts: { days: number; devices: number; zeekVersion: string; format: 'tsv' | 'json'; seed: string }): Promise<void> {
   const out = path.join(tmpDir(), 'sim');
@@ -56,7 +39,7 @@ async function check(opts: { days: number; devices: number; zeekVersion: string;
       assert.ok(t && Object.keys(t).length > 10, `ground truth has ${a.id}`);
       const r = await a.run(ctx);
       assert.equal(r.status, 'ok', `${a.id}: ${r.needs.join(', ')}`);
-      problems.push(...compare(a.id, t, r.metrics));
+      problems.push(...compareTruth(a.id, t, r.metrics));
       compared += Object.keys(t).length;
     }
     assert.deepEqual(problems, [], `${problems.length} of ${compared} metrics differ`);

@@ -9,6 +9,7 @@ import { before, describe, test } from 'node:test';
 import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
 import { loadSite, type Site } from '../../src/config/site.ts';
+import { toolOf } from '../../src/analyses/remote-access-tools.ts';
 import { parseFeed } from '../../src/intel/formats.ts';
 import { simulate, DEFAULTS } from '../../src/simulate/simulate.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -72,6 +73,9 @@ function sumsToOne(m: Record<string, Metric>, keys: string[]): void {
   const total = ms.reduce((a, x) => a + (x as { share: number }).share, 0);
   if (ms.some((x) => (x as { count: number }).count > 0)) assert.ok(Math.abs(total - 1) < 1e-9, `${keys.join(' + ')} = ${total}`);
 }
+
+/** A TCP connection whose handshake completed (METRICS.md, exposure). */
+const completed = (r: Row) => r.proto === 'tcp' && ['SF', 'S1', 'S2', 'S3', 'RSTO', 'RSTR'].includes(r.conn_state!) && r.history!.includes('h');
 
 const direction = (w: World, r: Row) => {
   const o = w.inside(r['id.orig_h']!);
@@ -275,17 +279,53 @@ describe('ground truth against the logs (Zeek 6.0 layout)', () => {
     assert.equal(count(m.certs_self_signed_logged), 0);
   });
 
-  test('exposure and supply-chain: accepted inbound connections', () => {
-    const ports = new Set(['104', '11112', '2762', '2575', '12575', '3389', '445', '5900', '23']);
-    const accepted = new Set(['SF', 'S1', 'S2', 'S3', 'RSTO', 'RSTR']);
-    const inbound = w.conn.filter((r) => r.proto === 'tcp' && !w.inside(r['id.orig_h']!) && w.inside(r['id.resp_h']!));
-    const exposed = inbound.filter((r) => ports.has(r['id.resp_p']!));
+  test('exposure: directions, watched services, cleartext clinical protocols', () => {
     const e = w.truth.exposure!.metrics;
-    assert.equal(e.inbound_connections_exposed_ports, exposed.length);
-    assert.equal(e.exposed_hosts, new Set(exposed.filter((r) => accepted.has(r.conn_state!)).map((r) => r['id.resp_h'])).size);
-    const vendorNets = w.site.vendors.flatMap((v) => v.networks).map((c) => ipaddr.parseCIDR(c));
-    const vendor = inbound.filter((r) => accepted.has(r.conn_state!) && vendorNets.some((n) => ipaddr.parse(r['id.orig_h']!).match(n)));
-    assert.equal(w.truth['supply-chain']!.metrics.vendor_inbound_connections, vendor.length);
+    const port = (r: Row) => Number(r['id.resp_p']);
+    const inbound = w.conn.filter((r) => !w.inside(r['id.orig_h']!) && w.inside(r['id.resp_h']!));
+    assert.equal(e.connections, w.conn.length);
+    assert.equal(count(e['connections.inbound']), inbound.length);
+    assert.equal(count(e['connections.outbound']), w.conn.filter((r) => w.inside(r['id.orig_h']!) && !w.inside(r['id.resp_h']!)).length);
+    const medical = (ip: string) => ['medical-device', 'medical-supporting'].includes(w.classOf(ip));
+    const watched = new Set([104, 11112, 2762, 2575, 12575, 3389, 5900, 23, 445, 21, 1433, 1521, 3306, 5432, 27017]);
+    const consoles = new Set([80, 443, 8080, 8443]);
+    const services = inbound.filter((r) => r.proto === 'tcp' && (watched.has(port(r)) || (consoles.has(port(r)) && medical(r['id.resp_h']!))));
+    const sessions = services.filter(completed);
+    assert.equal(e.exposed_services, new Set(sessions.map((r) => `${r['id.resp_h']}|${port(r)}`)).size);
+    assert.equal(e.exposed_hosts, new Set(sessions.map((r) => r['id.resp_h'])).size);
+    assert.equal(e.exposed_sessions, sessions.length);
+    assert.equal(e.probe_attempts, services.filter((r) => !completed(r) && r.history!.includes('S')).length);
+    const clinical = w.conn.filter((r) => r.proto === 'tcp' && [104, 11112, 2575, 12575].includes(port(r)) && completed(r) && !r.service!.includes('ssl'));
+    assert.equal(e.cleartext_clinical_sessions, clinical.length);
+    // the simulated hospital has each kind of thing the section counts
+    assert.ok((e.exposed_services as number) > 0 && (e.probe_attempts as number) > 0 && clinical.length > 0);
+  });
+
+  test('supply-chain: vendors by network, DNS answers and server name; remote-access tools in DNS', () => {
+    const s = w.truth['supply-chain']!.metrics;
+    const norm = (n: string) => n.toLowerCase().replace(/\.$/, '');
+    const under = (n: string, d: string) => n === d || n.endsWith(`.${d}`);
+    const vendorOf = (name: string) => w.site.vendors.filter((v) => v.domains.some((d) => under(norm(name), d))).map((v) => v.name);
+    const nets = w.site.vendors.flatMap((v) => v.networks.map((c) => [v.name, ipaddr.parseCIDR(c)] as const));
+    const netVendor = (ip: string) => nets.find(([, n]) => ipaddr.parse(ip).match(n))?.[0];
+    const done = w.conn.filter(completed);
+    assert.equal(s.vendor_sessions_from_vendor, done.filter((r) => netVendor(r['id.orig_h']!) && w.inside(r['id.resp_h']!)).length);
+    const resolved = new Map<string, Set<string>>();
+    for (const r of w.dns) {
+      for (const a of list(r.answers!) ?? []) for (const v of vendorOf(r.query!)) resolved.set(`${r['id.orig_h']}|${a}`, (resolved.get(`${r['id.orig_h']}|${a}`) ?? new Set()).add(v));
+    }
+    const sni = new Map(w.ssl.filter((r) => r.server_name !== '-').map((r) => [r.uid!, unescape(r.server_name!)]));
+    let toVendor = 0;
+    for (const r of done.filter((x) => w.inside(x['id.orig_h']!) && !w.inside(x['id.resp_h']!))) {
+      const owners = new Set([...(resolved.get(`${r['id.orig_h']}|${r['id.resp_h']}`) ?? []), ...vendorOf(sni.get(r.uid!) ?? '')]);
+      toVendor += owners.size;
+    }
+    assert.equal(s.vendor_sessions_to_vendor, toVendor);
+    const resolvers = new Set(w.site.resolvers);
+    const lookups = w.dns.filter((r) => toolOf(r.query!) && w.inside(r['id.orig_h']!) && !resolvers.has(r['id.orig_h']!));
+    assert.equal(s.remote_access_lookups, lookups.length);
+    assert.equal(s.remote_access_hosts, new Set(lookups.map((r) => r['id.orig_h'])).size);
+    assert.ok((s.vendor_sessions_from_vendor as number) > 0 && toVendor > 0 && lookups.length > 0);
   });
 });
 

@@ -128,6 +128,8 @@ export interface ConnSpec {
   state: string;
   history: string;
   uid?: string;
+  /** For the ground truth only: the TLS session on this connection (it has an ssl.log row) and its server name. */
+  tls?: { sni: string | undefined };
 }
 
 const sniCache = new WeakMap<Cert, Map<string, boolean>>();
@@ -217,8 +219,10 @@ export class Emitter {
     v[19] = rIp;
     v[20] = undefined;
     this.fmt.conn!.write(this.buffers.at(c.ts).conn, c.ts, v);
-    // only TCP connections enter the ground truth (exposure, supply chain)
-    if (tcp) this.truth.conn({ origInside, respInside, origIp: c.origIp, respIp: c.respIp, respPort: c.respPort, proto: c.proto, state: c.state });
+    this.truth.conn({
+      origIp: c.origIp, respIp: c.respIp, origInside, respInside, respPort: c.respPort, proto: c.proto, service: c.service, state: c.state,
+      history: c.history, respBytes: timed ? c.respBytes : undefined, respPkts: rPk, durationUs: c.durationUs, sni: c.tls?.sni, tls: c.tls !== undefined,
+    });
     return uid;
   }
 
@@ -275,7 +279,8 @@ export class Emitter {
       durationUs: answered ? q.rttUs : 0, origBytes: qBytes, respBytes: answered ? qBytes + answers.length * 16 + cnameBytes : 0,
       state: answered ? 'SF' : 'S0', history: answered ? 'Dd' : 'D',
     });
-    this.truth.dns.request(q.cls, q.clientIp, q.name, q.rcode === 'NOERROR' ? q.ips : NO_ANSWERS);
+    this.truth.dns.request(q.cls, q.clientIp, q.name, q.rcode === 'NOERROR' ? q.ips : NO_ANSWERS, q.ts);
+    this.truth.dnsRow(q.clientIp, q.name, q.rcode === 'NOERROR' ? q.ips : NO_ANSWERS);
   }
 
   /** One TLS connection (conn + ssl rows); returns whether it was established. */
@@ -337,7 +342,7 @@ export class Emitter {
       ts: t.ts, uid, origIp: t.clientIp, origPort, respIp: t.respIp, respPort: t.respPort, proto: 'tcp', service: 'ssl',
       durationUs, origBytes: failed ? r.int(200, 600) : Math.round(r.logNormal(1500, 1.2)),
       respBytes: failed ? r.int(100, 300) + certBytes : certBytes + Math.round(r.logNormal(6000, 1.5)),
-      state, history: state === 'SF' ? 'ShADadFf' : state === 'RSTO' ? 'ShADadR' : 'ShADadr',
+      state, history: state === 'SF' ? 'ShADadFf' : state === 'RSTO' ? 'ShADadR' : 'ShADadr', tls: { sni: t.sni },
     });
     this.truth.session({
       ts: rec.ts, origIp: t.clientIp, respIp: t.respIp, origInside: this.inside(t.clientIp), respInside: this.inside(t.respIp), established, resumed,

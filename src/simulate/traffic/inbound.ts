@@ -3,8 +3,10 @@
 // from their own networks, scanners probing medical and remote-access ports, and vendors' support staff
 // connecting over RDP.
 import type { ServerRole } from '../model/world.ts';
-import { EXPOSURE_PORTS } from '../truth/exposure.ts';
 import { serverAt, type TrafficContext } from './context.ts';
+
+/** The ports scanners probe: DICOM, DICOM-TLS, HL7 MLLP, RDP, SMB, VNC, Telnet (analyses.md, section G). */
+const SCANNED_PORTS = [104, 11112, 2762, 2575, 12575, 3389, 445, 5900, 23] as const;
 
 // Server names clients sometimes send that are not host names (attacker-controlled text: a tab, bytes that
 // are not UTF-8, a NUL); U+DCxx stands for a raw byte (see zeek/schema.ts).
@@ -82,7 +84,7 @@ export class InboundTraffic {
   private scan(ts: number): void {
     const { rng, world, emit } = this.ctx;
     const target = rng.pick(this.serverIps);
-    const port = rng.pick(EXPOSURE_PORTS);
+    const port = rng.pick(SCANNED_PORTS);
     const role = world.servers.get(target)!;
     const scanner = rng.pick(world.scanners);
     if (role.exposedPorts.includes(port)) {

@@ -32,9 +32,33 @@ function listed<T>(name: string, list: { get?: (k: string) => T | undefined; has
 
 interface Tally {
   ips: readonly string[];
-  byClass: Map<string, number>;
+  /** requests by client class, then by UTC day (days since the epoch) */
+  byClass: Map<string, Map<number, number>>;
   /** Clients, kept only for names that may turn out botnet or blacklisted. */
   clients: Set<string> | null;
+}
+
+const DAY_US = 86_400_000_000;
+
+/** A UTC day (days since the epoch) as metric names write it: 2018_01_02. */
+function dayKey(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '_');
+}
+
+/** Per category of CATEGORIES (by index), and the total. */
+class Counts {
+  readonly byCat = new Array<number>(CATEGORIES.length).fill(0);
+  total = 0;
+  add(cat: number, n: number): void {
+    this.byCat[cat]! += n;
+    this.total += n;
+  }
+}
+
+/** Highest-priority category (lowest index) per name within one slice (a class or a day). */
+function lowest(map: Map<string, number>, name: string, cat: number): void {
+  const had = map.get(name);
+  if (had === undefined || cat < had) map.set(name, cat);
 }
 
 export class DnsTruth {
@@ -43,8 +67,8 @@ export class DnsTruth {
 
   constructor(private readonly watch: (name: string) => boolean) {}
 
-  /** One dns.log row: `name` as written (it is normalised here), `answerIps` the address answers. */
-  request(cls: string, clientIp: string, name: string, answerIps: readonly string[]): void {
+  /** One dns.log row: `name` as written (it is normalised here), `answerIps` the address answers, `tsUs` its time. */
+  request(cls: string, clientIp: string, name: string, answerIps: readonly string[], tsUs: number): void {
     const n = normaliseName(name);
     let list = this.tally.get(n);
     if (!list) this.tally.set(n, (list = []));
@@ -52,7 +76,10 @@ export class DnsTruth {
     for (const x of list) if (x.ips === answerIps) t = x;
     if (!t) for (const x of list) if (sameList(x.ips, answerIps)) t = x;
     if (!t) list.push((t = { ips: answerIps, byClass: new Map(), clients: this.watch(n) ? new Set() : null }));
-    t.byClass.set(cls, (t.byClass.get(cls) ?? 0) + 1);
+    let days = t.byClass.get(cls);
+    if (!days) t.byClass.set(cls, (days = new Map()));
+    const day = Math.floor(tsUs / DAY_US);
+    days.set(day, (days.get(day) ?? 0) + 1);
     t.clients?.add(clientIp);
   }
 
@@ -83,8 +110,14 @@ export class DnsTruth {
     const byCat: Record<string, number> = {};
     const byRule: Record<SelfRule, number> = { a: 0, b: 0, c: 0, d: 0 };
     const byFamily = new Map<string, number>();
-    const byClass = new Map<string, Record<string, number>>();
+    const byClass = new Map<string, Counts>();
+    const byDay = new Map<number, Counts>();
     const nameCat = new Map<string, number>();
+    // per class and per day: each name's highest-priority category among that slice's requests
+    const classNames = new Map<string, Map<string, number>>();
+    const dayNames = new Map<number, Map<string, number>>();
+    const slice = <K>(m: Map<K, Map<string, number>>, k: K) => m.get(k) ?? m.set(k, new Map()).get(k)!;
+    const counts = <K>(m: Map<K, Counts>, k: K) => m.get(k) ?? m.set(k, new Counts()).get(k)!;
     const clients: Record<'botnet' | 'blacklisted', Set<string>> = { botnet: new Set(), blacklisted: new Set() };
     let total = 0;
     for (const [name, list] of this.tally) {
@@ -94,18 +127,25 @@ export class DnsTruth {
         const rank = CATEGORIES.indexOf(cat);
         nameCat.set(name, Math.min(nameCat.get(name) ?? rank, rank));
         if (cat === 'botnet' || cat === 'blacklisted') for (const ip of t.clients ?? []) clients[cat].add(ip);
-        for (const [cls, count] of t.byClass) {
-          total += count;
-          byCat[cat] = (byCat[cat] ?? 0) + count;
-          if (rule) byRule[rule] += count;
-          if (family) byFamily.set(family, (byFamily.get(family) ?? 0) + count);
-          const c = byClass.get(cls) ?? {};
-          c[cat] = (c[cat] ?? 0) + count;
-          c.total = (c.total ?? 0) + count;
-          byClass.set(cls, c);
+        for (const [cls, days] of t.byClass) {
+          lowest(slice(classNames, cls), name, rank);
+          for (const [day, count] of days) {
+            total += count;
+            byCat[cat] = (byCat[cat] ?? 0) + count;
+            if (rule) byRule[rule] += count;
+            if (family) byFamily.set(family, (byFamily.get(family) ?? 0) + count);
+            counts(byClass, cls).add(rank, count);
+            counts(byDay, day).add(rank, count);
+            lowest(slice(dayNames, day), name, rank);
+          }
         }
       }
     }
+    const namesByCat = (names: Map<string, number> | undefined): Counts => {
+      const c = new Counts();
+      for (const r of names?.values() ?? []) c.add(r, 1);
+      return c;
+    };
 
     const m: Metrics = { requests_total: total };
     for (const cat of CATEGORIES) m[`requests_${cat}`] = cs(byCat[cat] ?? 0, total);
@@ -125,11 +165,15 @@ export class DnsTruth {
     for (const f of [...new Set([...feeds.botnetIps.values(), ...feeds.botnetNames.values()])].sort()) {
       m[`botnet_family_${snake(f)}`] = cs(byFamily.get(f) ?? 0, byCat.botnet ?? 0);
     }
-    for (const cls of classes) {
-      const c = byClass.get(cls) ?? {};
-      const k = `class_${snake(cls)}`;
-      m[`${k}_requests`] = c.total ?? 0;
-      for (const cat of CATEGORIES) m[`${k}_${cat}`] = cs(c[cat] ?? 0, c.total ?? 0);
+    const slices: [string, Counts, Counts][] = [
+      ...classes.map((cls): [string, Counts, Counts] => [`class_${snake(cls)}`, byClass.get(cls) ?? new Counts(), namesByCat(classNames.get(cls))]),
+      ...[...byDay.keys()].sort((a, b) => a - b).map((d): [string, Counts, Counts] => [`day_${dayKey(d)}`, byDay.get(d)!, namesByCat(dayNames.get(d))]),
+    ];
+    for (const [k, req, names] of slices) {
+      m[`${k}_requests`] = req.total;
+      CATEGORIES.forEach((cat, i) => (m[`${k}_${cat}`] = cs(req.byCat[i]!, req.total)));
+      m[`${k}_names_total`] = names.total;
+      CATEGORIES.forEach((cat, i) => (m[`${k}_${cat}_names`] = cs(names.byCat[i]!, names.total)));
     }
     return m;
   }

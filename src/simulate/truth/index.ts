@@ -4,6 +4,7 @@ import { DnsTruth, type DnsFeeds } from './dns.ts';
 import { CertTruth } from './certs.ts';
 import { ExposureTruth, type ConnFacts } from './exposure.ts';
 import type { Metrics, SiteFacts } from './metrics.ts';
+import { SupplyChainTruth } from './supply-chain.ts';
 import { TlsTruth, type SessionFacts } from './tls.ts';
 
 export interface GroundTruthFile {
@@ -16,12 +17,14 @@ export class GroundTruth {
   private readonly tls: TlsTruth;
   private readonly certs: CertTruth;
   private readonly exposure: ExposureTruth;
+  private readonly supplyChain: SupplyChainTruth;
 
   constructor(readonly site: SiteFacts, watchName: (name: string) => boolean) {
     this.dns = new DnsTruth(watchName);
     this.tls = new TlsTruth();
     this.certs = new CertTruth(site);
     this.exposure = new ExposureTruth(site);
+    this.supplyChain = new SupplyChainTruth(site);
   }
 
   session(s: SessionFacts): void {
@@ -31,6 +34,12 @@ export class GroundTruth {
 
   conn(c: ConnFacts): void {
     this.exposure.conn(c);
+    this.supplyChain.conn(c);
+  }
+
+  /** One dns.log row, for section G (section A hears of it through `dns.request`). */
+  dnsRow(clientIp: string, name: string, answerIps: readonly string[]): void {
+    this.supplyChain.dns(clientIp, name, answerIps);
   }
 
   finish(feeds: DnsFeeds, topList: readonly string[], classes: readonly string[]): Record<string, { metrics: Metrics }> {
@@ -42,8 +51,8 @@ export class GroundTruth {
       'obsolete-devices': { metrics: obsolete },
       'cert-issues': { metrics: this.certs.issueMetrics() },
       'ct-transparency': { metrics: this.certs.ctMetrics(topList) },
-      exposure: { metrics: this.exposure.exposureMetrics() },
-      'supply-chain': { metrics: this.exposure.supplyChainMetrics() },
+      exposure: { metrics: this.exposure.metrics() },
+      'supply-chain': { metrics: this.supplyChain.metrics() },
     };
   }
 }

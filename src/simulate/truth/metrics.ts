@@ -30,14 +30,22 @@ export class SiteFacts {
   private readonly classes: { cls: string; nets: Cidr[] }[];
   readonly domains: string[];
   readonly vendorDomains: string[];
-  readonly vendorNets: Cidr[];
+  readonly vendors: { name: string; nets: Cidr[]; domains: string[] }[];
+  private readonly resolvers: Cidr[];
 
-  constructor(site: { internal: string[]; classes: { cls: string; subnets: string[] }[]; domains: string[]; vendorDomains: string[]; vendorNets: string[] }) {
+  constructor(site: {
+    internal: string[];
+    classes: { cls: string; subnets: string[] }[];
+    domains: string[];
+    vendors: { name: string; networks: string[]; domains: string[] }[];
+    resolvers: string[];
+  }) {
     this.internal = site.internal.map(parseCidr);
     this.classes = site.classes.map((c) => ({ cls: c.cls, nets: c.subnets.map(parseCidr) }));
     this.domains = site.domains.map((d) => d.toLowerCase());
-    this.vendorDomains = site.vendorDomains.map((d) => d.toLowerCase());
-    this.vendorNets = site.vendorNets.map(parseCidr);
+    this.vendors = site.vendors.map((v) => ({ name: v.name, nets: v.networks.map(parseCidr), domains: v.domains.map((d) => d.toLowerCase()) }));
+    this.vendorDomains = this.vendors.flatMap((v) => v.domains);
+    this.resolvers = site.resolvers.map((r) => parseCidr(r.includes('/') ? r : `${r}/32`));
   }
 
   private readonly insideCache = new Map<string, boolean>();
@@ -57,21 +65,37 @@ export class SiteFacts {
     return this.internal.some((c) => c.bits <= prefix.bits && cidrContains(c, prefix.base));
   }
 
+  private readonly classCache = new Map<string, string>();
+
   classOf(ip: string): string {
-    const n = ipToInt(ip);
-    for (const c of this.classes) if (c.nets.some((net) => cidrContains(net, n))) return c.cls;
-    return 'unclassified';
+    let r = this.classCache.get(ip);
+    if (r === undefined) {
+      const n = ipToInt(ip);
+      r = this.classes.find((c) => c.nets.some((net) => cidrContains(net, n)))?.cls ?? 'unclassified';
+      if (this.classCache.size < 1_000_000) this.classCache.set(ip, r);
+    }
+    return r;
   }
 
-  private readonly vendorCache = new Map<string, boolean>();
+  private readonly vendorCache = new Map<string, string | null>();
 
-  inVendorNet(ip: string): boolean {
+  /** The vendor whose networks hold `ip` (the longest prefix), or null. */
+  vendorOf(ip: string): string | null {
     let r = this.vendorCache.get(ip);
     if (r === undefined) {
-      r = !ip.includes(':') && this.vendorNets.some((c) => cidrContains(c, ipToInt(ip)));
+      r = null;
+      let bits = -1;
+      if (!ip.includes(':')) {
+        const n = ipToInt(ip);
+        for (const v of this.vendors) for (const c of v.nets) if (c.bits > bits && cidrContains(c, n)) [r, bits] = [v.name, c.bits];
+      }
       if (this.vendorCache.size < 1_000_000) this.vendorCache.set(ip, r);
     }
     return r;
+  }
+
+  isResolver(ip: string): boolean {
+    return !ip.includes(':') && this.resolvers.some((c) => cidrContains(c, ipToInt(ip)));
   }
 
   /** A name equal to one of `domains` or below it. */
