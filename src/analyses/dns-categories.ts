@@ -11,9 +11,9 @@ import { loadDohResolvers, encryptedDnsSessions, DOH_RESOLVERS } from './dns-enc
 import { loadDnsFeeds, P, type DnsFeeds } from './dns-feeds.ts';
 import { internalNetworks, siteDomains } from './dns-internal.ts';
 import { flagAnswers } from './dns-answers.ts';
-import { flagNames, loadNames } from './dns-names.ts';
-import { aggregateRequests, buildPairs, categorisePairs, dnsRelation, PAIR_HASH } from './dns-pairs.ts';
-import { dohLookups, evidence, EVIDENCE_ROWS, FINDING_EVIDENCE_ROWS, perClass, perDay, resolverUse, totals, zeroes } from './dns-results.ts';
+import { flagDohNames, flagNames, loadNames } from './dns-names.ts';
+import { aggregateRequests, categorisePairs, dnsRelation, groupRequests, PAIR_HASH } from './dns-pairs.ts';
+import { dohLookups, evidence, EVIDENCE_ROWS, FINDING_EVIDENCE_ROWS, perClass, perDay, resolverUse, totals, zeroes, type Slice } from './dns-results.ts';
 import { methodNotes, type MethodFacts } from './dns-method.ts';
 import { buildMetrics, categoryTable, classTable, dayTable, feedTable, ruleTable } from './dns-tables.ts';
 import { markTunnellingCandidates, tunnellingClients, tunnellingIndicators, type TunnellingResult } from './dns-tunnelling.ts';
@@ -23,18 +23,18 @@ import { classifyAddresses } from './site-context.ts';
 import { countShare, notAvailable, type Analysis, type AnalysisContext, type Finding, type Metric, type Row, type SectionResult } from './types.ts';
 
 const TYPES: FindingType[] = ['botnet-dns-lookup', 'blacklisted-dns-lookup', 'resolver-bypass', 'dns-tunnelling'];
-const TEMP = ['feed', 'top', 'listdom', 'listip', 'certname', 'doh', 'pair', 'qname', 'suf', 'revint', 'site', 'match', 'nflag',
-  'addr', 'addrflag', 'pcat', 'key', 'ck', 'p2', 'agg', 'day', 'tcand', 'tun', 'enc', 'ev'];
+const TEMP = ['feed', 'top', 'listdom', 'listip', 'certname', 'doh', 'g', 'gc', 'gd', 'gs', 'pair', 'pname', 'name', 'psuf', 'revint', 'site', 'match',
+  'nflag', 'ndoh', 'addr', 'addrflag', 'pcat', 'key', 'ck', 'agg', 'day', 'cname', 'dname', 'nlen', 'tcand', 'ntun', 'tun', 'enc', 'ev'];
 
 async function dropTemp(conn: DuckDBConnection): Promise<void> {
   for (const t of TEMP) await conn.run(`DROP TABLE IF EXISTS ${P}_${t}`);
 }
 
-/** Mark each group whose name belongs to a public DoH resolver (dnsc_pcat.doh = the name). */
-async function markDoh(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`UPDATE ${P}_pcat SET doh = m.name FROM (
-      SELECT DISTINCT s.name FROM ${P}_suf s JOIN ${P}_doh d ON d.host = s.suf AND (s.i = 1 OR d.subdomains)) m
-    WHERE m.name = ${P}_pcat.name`);
+/** Set DuckDB's preserve_insertion_order; returns the value it had. */
+async function insertionOrder(conn: DuckDBConnection, on: boolean): Promise<boolean> {
+  const r = await conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`);
+  await conn.run(`SET preserve_insertion_order = ${on}`);
+  return r.getRows()[0]![0] === true;
 }
 
 function dohOperator(name: string): string | null {
@@ -43,21 +43,20 @@ function dohOperator(name: string): string | null {
 }
 
 /**
- * Both passes. Pass 2 joins by hash unless two groups of pass 1 share one. `key` replaces the hash (the tests
- * force collisions with a weak one). Null when the window holds no request.
+ * The pass over the rows and the categories. `key` replaces the pair hash (the tests force collisions with a
+ * weak one). Null when the window holds no request.
  */
 export async function categorise(conn: DuckDBConnection, rel: string, facts: { nets: Network[]; domains: string[] }, key = PAIR_HASH) {
-  const { total, collision } = await buildPairs(conn, rel, key);
+  const { total, collision } = await groupRequests(conn, rel, key);
   if (total === 0) return null;
   await loadNames(conn, facts.nets);
   await flagNames(conn, facts.domains);
   await flagAnswers(conn, facts.nets);
   await categorisePairs(conn);
   await markTunnellingCandidates(conn);
-  await markDoh(conn);
-  const matched = await aggregateRequests(conn, rel, collision, key);
-  // the store is read-only during a report: pass 2 sees the rows pass 1 saw
-  if (matched !== total) throw new Error(`DNS categorisation matched ${matched} of ${total} requests to their groups`);
+  await flagDohNames(conn);
+  const matched = await aggregateRequests(conn);
+  if (matched !== total) throw new Error(`DNS categorisation matched ${matched} of ${total} requests to their pairs`);
   return { total, tunnelling: await tunnellingIndicators(conn), byValue: collision };
 }
 
@@ -71,6 +70,8 @@ function groupBy(rows: Row[], key: (r: Row) => string): Map<string, Row[]> {
   }
   return out;
 }
+
+const requestsOf = (slices: Map<string, Slice>) => new Map([...slices].map(([k, s]) => [k, s.requests]));
 
 /** Device classes whose clients are not the hospital's own (visitors' phones): listed, never a finding. */
 const VISITOR_CLASSES = ['guest'];
@@ -87,7 +88,7 @@ async function resolverBypass(ctx: AnalysisContext, nets: Network[], total: numb
   if (site.resolvers.length === 0 || nets.length === 0) return;
   const resolvers = new NetworkSet(site.resolvers);
   const internal = new NetworkSet(nets.map((n) => n.text));
-  await classifyAddresses(conn, site, `SELECT server FROM ${P}_agg WHERE server IS NOT NULL`);
+  await classifyAddresses(conn, site, `SELECT server FROM ${P}_gs`);
   const rows = (await resolverUse(conn))
     .filter((r) => r.client_inside !== false && !resolvers.has(String(r.client)) && !resolvers.has(String(r.server)))
     .map((r): Row => ({ client: r.client!, class: r.class!, resolver: r.server!, resolver_inside: internal.has(String(r.server)),
@@ -134,6 +135,9 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   const nets = internalNetworks(site);
   const domains = siteDomains(site);
   const facts: MethodFacts = { site, feeds: null, nets: nets.length, domains, joinedByValue: false, proxies: 0, evidenceShown: 0, evidenceTotal: 0 };
+  // no result here depends on the order rows are stored in (every listing is sorted): not keeping that
+  // order makes the large temp tables cheaper to fill. A global setting, put back when the section is done.
+  const ordered = await insertionOrder(conn, false);
   try {
     const rel = await dnsRelation(conn, ctx.window);
     const feeds: DnsFeeds = await loadDnsFeeds(conn, site);
@@ -152,10 +156,11 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
     const ev = await evidence(conn, FINDING_EVIDENCE_ROWS);
     // the site's classes in its order (reported even without requests), then unclassified and outside clients
     const classes = [...new Set(site.device_classes.map((c) => c.class))];
-    const byClass = new Map([...classes, ...[...seen.keys()].filter((c) => !classes.includes(c)).sort()].map((c) => [c, seen.get(c) ?? zeroes()]));
+    const byClass = new Map([...classes, ...[...seen.keys()].filter((c) => !classes.includes(c)).sort()]
+      .map((c): [string, Slice] => [c, seen.get(c) ?? { requests: zeroes(), names: zeroes() }]));
     const have = { top: feeds.top !== null, botnet: feeds.botnet.length > 0, blocklist: feeds.blocklists.length > 0 };
     const cats = shownCategories(have.top).filter((c) => (c !== 'botnet' || have.botnet) && (c !== 'blacklisted' || have.blocklist));
-    const metrics = buildMetrics({ total: done.total, t, byClass, classes, cats, feeds, have });
+    const metrics = buildMetrics({ total: done.total, t, byClass, byDay, classes, cats, feeds, have });
     const tables: Record<string, Row[]> = {
       categories: categoryTable(t, cats),
       self_association_rules: ruleTable(t),
@@ -179,8 +184,8 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
 
     const charts = [
       categoriesChart({ requests: t.requests, names: t.names }, cats),
-      perClassChart(byClass, cats),
-      perDayChart(byDay, cats),
+      perClassChart(requestsOf(byClass), cats),
+      perDayChart(requestsOf(byDay), cats),
     ];
     const needs = [
       ...(have.top ? [] : ['a top list for whitelisting (dhai feeds import FILE --kind toplist)']),
@@ -192,6 +197,7 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
     return { status: 'ok', needs, method: [...methodNotes(facts), ...dreadMethodNotes(TYPES, site)], metrics, tables, findings: out.findings, charts };
   } finally {
     await dropTemp(conn);
+    await insertionOrder(conn, ordered);
   }
 }
 

@@ -14,7 +14,7 @@ export interface MethodFacts {
   /** internal networks plus device-class subnets */
   nets: number;
   domains: SiteDomains;
-  /** two groups of pass 1 shared a hash, so pass 2 joined requests to groups by value */
+  /** two distinct (query, answers) pairs shared a hash, so the requests were grouped by the pairs' values */
   joinedByValue: boolean;
   /** inside responders left out of rule (d) as proxies */
   proxies: number;
@@ -38,7 +38,7 @@ export function methodNotes(f: MethodFacts): string[] {
     `Rule (d) leaves out an inside responder whose certificates name more than ${PROXY_REGISTRABLE_DOMAINS} registrable domains: a web proxy (Zeek sees the sites' own certificates through the proxy's CONNECT tunnel) or an intercepting gateway, not a server of the hospital's own sites (dhai decides).`,
     'Registrable domains come from the Public Suffix List, ICANN section (tldts), never from the last two labels.',
     'A distinct name counts once, in the highest-priority category any of its requests had; shares of names are over all distinct names in the window. ' +
-      'Per device class and per day, requests are counted (distinct names per class or day would need another pass over dns.log).',
+      'Per device class and per day, a name counts once in each class whose clients requested it and on each day it was requested, in the highest-priority category of that class\'s (that day\'s) own requests for it: the names of all classes or days add up to more than the distinct names of the window.',
     'Requests without a query name can only be botnet or blacklisted by an answer address, self-associated by rule (b), or uncategorised.',
     'When several sensors logged DNS, each connection (uid) is counted from one sensor only, with all of that sensor\'s requests for it.',
     'Device classes come from the site\'s subnets; "unclassified" is an internal client in no class subnet, "outside" a client outside the internal networks.',
@@ -67,6 +67,6 @@ export function methodNotes(f: MethodFacts): string[] {
   if (f.evidenceShown < f.evidenceTotal) {
     notes.push(`The evidence table shows ${f.evidenceShown} of ${f.evidenceTotal} rows (botnet first, at most ${FINDING_EVIDENCE_ROWS} names per client, the most requested first); the counts include them all.`);
   }
-  if (f.joinedByValue) notes.push('Two distinct (query, answers) pairs share a 64-bit hash in this window: requests were joined to their pairs by value (slower, same result).');
+  if (f.joinedByValue) notes.push('Two distinct (query, answers) pairs share a 64-bit hash in this window: requests were grouped by the pairs\' values instead (slower, same result).');
   return notes;
 }

@@ -1,7 +1,8 @@
-// Everything analysis A decides from a DNS name alone, once per distinct name (far fewer than requests:
-// 40 thousand for 20 million in bench/dns.ts), in SQL: each name's suffixes (itself and every parent) are
-// joined with one table of listed domains, so "the name or a parent is listed" is an equality join rather
-// than a pattern match per row.
+// Everything analysis A decides from a DNS name alone, once per distinct name, in SQL. "The name or a parent
+// is listed" is an equality join of the names' suffixes with one table of listed domains, not a pattern match
+// per row. A name's suffixes are the name itself and its parent's suffixes, so only the distinct parents'
+// suffixes are built and matched (names with unique first labels, as CDNs and telemetry produce, share a
+// few parents), and each name takes its own match or its parent's.
 //   botnet / blocklist  the name or a parent is a listed domain (a host taken from a listed URL matches only
 //                       itself: URLhaus lists URLs on shared hosts); the most specific listing wins
 //   whitelisted         a suffix of the name is a registrable domain within the top N. Only one suffix of a
@@ -16,29 +17,35 @@ import { P } from './dns-feeds.ts';
 import { isInternalReverse, normalisedNameSql } from './dns-internal.ts';
 
 /**
- * From dnsc_pair: TEMP TABLE dnsc_qname(query, name) (raw query → normalised name), dnsc_suf(name, i, k, suf)
- * (the i-th suffix, of k labels; i = 1 is the name itself), dnsc_revint(name) (rule c reverse zones).
+ * From dnsc_pair: TEMP TABLE dnsc_name(nid, name, parent) (each normalised name, numbered; parent: the name
+ * without its first label, NULL for a single label), dnsc_pname(pid, nid) (each pair's name), dnsc_psuf(parent,
+ * i, k, suf) (the i-th suffix of each distinct parent, of k labels; i = 1 is the parent itself: suffix i + 1 of
+ * the names below it), dnsc_revint(nid) (rule c reverse zones).
  */
 export async function loadNames(conn: DuckDBConnection, nets: readonly Network[]): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_qname AS
-    SELECT query, ${normalisedNameSql('query')} AS name FROM (SELECT DISTINCT query FROM ${P}_pair WHERE query IS NOT NULL)`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_suf AS
-    WITH n AS (SELECT name, string_split(name, '.') AS p FROM (SELECT DISTINCT name FROM ${P}_qname WHERE name IS NOT NULL)),
-    u AS (SELECT name, p, unnest(generate_series(1, len(p))) AS i FROM n)
-    SELECT name, i::INTEGER AS i, (len(p) - i + 1)::INTEGER AS k, array_to_string(p[i:], '.') AS suf FROM u`);
-  const rev = await conn.runAndReadAll(`SELECT name FROM ${P}_suf WHERE i = 1 AND (ends_with(name, '.in-addr.arpa') OR ends_with(name, '.ip6.arpa'))`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_revint (name VARCHAR)`);
+  // a name's number is the first pair that has it (no window over all names)
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_name AS
+    SELECT nid, name, CASE WHEN contains(name, '.') THEN substr(name, strpos(name, '.') + 1) END AS parent FROM (
+      SELECT ${normalisedNameSql('query')} AS name, min(pid) AS nid FROM ${P}_pair GROUP BY name) WHERE name IS NOT NULL`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_pname AS
+    SELECT p.pid, n.nid FROM ${P}_pair p JOIN ${P}_name n ON n.name = ${normalisedNameSql('p.query')}`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_psuf AS
+    WITH n AS (SELECT parent, string_split(parent, '.') AS p FROM (SELECT DISTINCT parent FROM ${P}_name WHERE parent IS NOT NULL)),
+    u AS (SELECT parent, p, unnest(generate_series(1, len(p))) AS i FROM n)
+    SELECT parent, i::INTEGER AS i, (len(p) - i + 1)::INTEGER AS k, array_to_string(p[i:], '.') AS suf FROM u`);
+  const rev = await conn.runAndReadAll(`SELECT nid, name FROM ${P}_name WHERE ends_with(name, '.in-addr.arpa') OR ends_with(name, '.ip6.arpa')`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_revint (nid BIGINT)`);
   const app = await conn.createAppender(`${P}_revint`, 'main', 'temp');
-  for (const [n] of rev.getRows()) {
+  for (const [nid, n] of rev.getRows()) {
     if (!isInternalReverse(String(n), nets)) continue;
-    app.appendVarchar(String(n));
+    app.appendBigInt(BigInt(nid as bigint));
     app.endRow();
   }
   app.closeSync();
 }
 
 /**
- * TEMP TABLE dnsc_nflag(name, bot, blk, rank, site_a, cert_d): per name, the botnet and blocklist listing
+ * TEMP TABLE dnsc_nflag(nid, bot, blk, rank, site_a, cert_d): per name, the botnet and blocklist listing
  * that matched (struct of snapshot_id, family, listed, url), the top-list rank of its registrable domain
  * (NULL when not in the top N), and rules (a) and (d). Names matching nothing are absent.
  */
@@ -57,13 +64,31 @@ export async function flagNames(conn: DuckDBConnection, siteDomains: readonly st
     UNION ALL SELECT domain, 'site', NULL, NULL, NULL, NULL FROM ${P}_site
     UNION ALL SELECT name, 'cert', NULL, NULL, NULL, 1 FROM ${P}_certname WHERE NOT starts_with(name, '*.')
     UNION ALL SELECT substr(name, 3), 'cert', NULL, NULL, NULL, 2 FROM ${P}_certname WHERE starts_with(name, '*.')`);
-  const listing = (kind: string) => `arg_min(struct_pack(snapshot_id := m.snapshot_id, family := m.family, listed := m.suf, url := m.only_i IS NOT NULL),
-      s.i::BIGINT * 4294967296 + m.snapshot_id) FILTER (WHERE m.kind = '${kind}')`;
+  // i: the suffix's place in the name (1 = the name); the lowest i (the most specific listing) wins, then the lowest snapshot
+  const flags = (i: string) => {
+    const listing = (kind: string) => `arg_min(struct_pack(snapshot_id := m.snapshot_id, family := m.family, listed := m.suf, url := m.only_i IS NOT NULL),
+      (${i})::BIGINT * 4294967296 + m.snapshot_id) FILTER (WHERE m.kind = '${kind}')`;
+    return `${listing('botnet')} AS bot, ${listing('blocklist')} AS blk, min(m.rank) FILTER (WHERE m.kind = 'top') AS rank,
+      coalesce(bool_or(m.kind = 'site'), false) AS site_a, coalesce(bool_or(m.kind = 'cert'), false) AS cert_d`;
+  };
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_nflag AS
-    SELECT s.name, ${listing('botnet')} AS bot, ${listing('blocklist')} AS blk,
-      min(m.rank) FILTER (WHERE m.kind = 'top') AS rank,
-      coalesce(bool_or(m.kind = 'site'), false) AS site_a,
-      coalesce(bool_or(m.kind = 'cert'), false) AS cert_d
-    FROM ${P}_suf s JOIN ${P}_match m ON m.suf = s.suf AND (m.only_i IS NULL OR m.only_i = s.i)
-    GROUP BY s.name`);
+    WITH own AS (
+      SELECT n.nid, ${flags('1')} FROM ${P}_name n JOIN ${P}_match m ON m.suf = n.name AND (m.only_i IS NULL OR m.only_i = 1) GROUP BY n.nid
+    ), par AS (
+      -- a name's suffix i + 1 is its parent's suffix i: a URL host (only_i 1) never matches there, a wildcard's base (only_i 2) only at i = 1
+      SELECT s.parent, ${flags('s.i + 1')} FROM ${P}_psuf s JOIN ${P}_match m ON m.suf = s.suf AND (m.only_i IS NULL OR (m.only_i = 2 AND s.i = 1))
+      GROUP BY s.parent
+    )
+    SELECT n.nid, coalesce(o.bot, p.bot) AS bot, coalesce(o.blk, p.blk) AS blk, least(o.rank, p.rank) AS rank,
+      coalesce(o.site_a, false) OR coalesce(p.site_a, false) AS site_a, coalesce(o.cert_d, false) OR coalesce(p.cert_d, false) AS cert_d
+    FROM ${P}_name n LEFT JOIN own o ON o.nid = n.nid LEFT JOIN par p ON p.parent = n.parent
+    WHERE o.nid IS NOT NULL OR p.parent IS NOT NULL`);
+}
+
+/** TEMP TABLE dnsc_ndoh(nid, name): the names of public DoH resolvers (the host, or below it when the service has subdomains). */
+export async function flagDohNames(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_ndoh AS
+    SELECT n.nid, n.name FROM ${P}_name n JOIN ${P}_doh d ON d.host = n.name
+    UNION
+    SELECT n.nid, n.name FROM ${P}_psuf s JOIN ${P}_doh d ON d.host = s.suf AND d.subdomains JOIN ${P}_name n ON n.parent = s.parent`);
 }

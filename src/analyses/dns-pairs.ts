@@ -1,13 +1,13 @@
-// The two passes over dns.log that analysis A makes, and the category of each request between them.
-//   pass 1  requests grouped by (query, answers): a request's category depends on nothing else, so names
-//           and answers are judged once per group (dns-names.ts, dns-answers.ts), not once per row;
-//   pass 2  every request joined to its group's category and counted twice over (grouping sets): by client,
-//           resolver and category (classes, evidence, bypass), and by UTC day and category (per-day counts,
-//           with the group kept for names under a tunnelling candidate: their distinct names per day).
-// Pass 2 joins a request to its group by DuckDB's 64-bit hash of (query, answers), computed in both passes:
-// joining on the answer list itself would hash and compare every request's list again. Pass 1 groups by
-// the values and checks that no two groups share a hash, so the join is exact; if two ever do, pass 2 joins
-// on the values (slower, same result).
+// The one pass over dns.log that analysis A makes, and the category of each request.
+//   the pass   requests counted by pair, by (client, pair), by (UTC day, pair) and by (client, resolver),
+//              where a pair is a distinct (query, answers): a request's category depends on nothing else, so
+//              names and answers are judged once per pair (dns-names.ts, dns-answers.ts), not once per row,
+//              and every result (per category, class, day, client, distinct names per class and day) is a
+//              join of these counts with the pairs' categories, not another pass over the rows.
+// The pairs themselves are grouped by value, so they are exact; the client and day counts group by DuckDB's
+// 64-bit hash of the pair (grouping on the answer list in every set would cost more than the scan). No two
+// pairs may share a hash for that to be exact: it is checked, and if two ever do, the pass is made again with
+// each request joined to its pair by value (slower, same result).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { P } from './dns-feeds.ts';
 import { internalNameSql } from './dns-internal.ts';
@@ -28,30 +28,52 @@ export async function dnsRelation(conn: DuckDBConnection, w: Window): Promise<st
   return `(SELECT ${COLUMNS} FROM ${await logRows(conn, 'dns', w, { perSensor: true })})`;
 }
 
-/** The join key of a (query, answers) pair; a parameter only so that the tests can force collisions. */
+/** The pair key of the pass; a parameter only so that the tests can force collisions. */
 export const PAIR_HASH = 'hash(query, answers)';
 
+/** The pass over `source` (dns rows with a `pk` column, the pair key) into TEMP TABLE dnsc_g. */
+async function countGroups(conn: DuckDBConnection, source: string): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_g AS
+    SELECT CASE WHEN grouping(query) = 0 THEN 'pair' WHEN grouping(day) = 0 THEN 'day' WHEN grouping(server) = 0 THEN 'resolver' ELSE 'client' END AS kind,
+      client, server, day, pk, query, answers, count(*)::BIGINT AS n,
+      count(*) FILTER (WHERE qtype = 16 OR qtype_name = 'TXT')::BIGINT AS txt, min(ts) AS first_ts, max(ts) AS last_ts
+    FROM (SELECT id_orig_h AS client, CASE WHEN id_resp_p = 53 THEN id_resp_h END AS server, CAST(ts AS DATE) AS day, pk, ts,
+      query, answers, qtype, qtype_name FROM ${source})
+    GROUP BY GROUPING SETS ((query, answers), (client, pk), (day, pk), (client, server))`);
+}
+
 /**
- * Pass 1: TEMP TABLE dnsc_pair(pid, h, query, answers, n, txt), one row per distinct (query, answers).
- * Returns the number of requests, and whether two groups share a hash (then pass 2 must join by value).
+ * The pass: TEMP TABLE dnsc_pair(pid, h, query, answers, n, txt), one row per distinct (query, answers);
+ * TEMP TABLE dnsc_gc(client, pid, n, first_ts, last_ts), the requests per client and pair; TEMP TABLE
+ * dnsc_gd(day, pid, n), per UTC day and pair; TEMP TABLE dnsc_gs(client, server, n, first_ts, last_ts), per
+ * client and resolver of port-53 requests. Returns the number of requests, and whether two pairs shared a key
+ * (then the rows were read once more).
  */
-export async function buildPairs(conn: DuckDBConnection, rel: string, key = PAIR_HASH): Promise<{ total: number; collision: boolean }> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_pair AS SELECT row_number() OVER () AS pid, * FROM (
-    SELECT ${key} AS h, query, answers, count(*)::BIGINT AS n,
-      count(*) FILTER (WHERE qtype = 16 OR qtype_name = 'TXT')::BIGINT AS txt
-    FROM ${rel} GROUP BY query, answers)`);
+export async function groupRequests(conn: DuckDBConnection, rel: string, key = PAIR_HASH): Promise<{ total: number; collision: boolean }> {
+  await countGroups(conn, `(SELECT *, ${key} AS pk FROM ${rel})`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_pair AS
+    SELECT row_number() OVER () AS pid, ${key} AS h, query, answers, n, txt FROM ${P}_g WHERE kind = 'pair'`);
   const r = await conn.runAndReadAll(`SELECT coalesce(sum(n), 0), count(*) > count(DISTINCT h) FROM ${P}_pair`);
   const [total, collision] = r.getRows()[0]!;
+  // two pairs share a key: the counts are made again, keyed by the pair's number
+  if (collision === true) {
+    await countGroups(conn, `(SELECT d.*, p.pid AS pk FROM ${rel} d JOIN ${P}_pair p ON p.query IS NOT DISTINCT FROM d.query AND p.answers IS NOT DISTINCT FROM d.answers)`);
+  }
+  const on = `p.${collision === true ? 'pid' : 'h'} = g.pk`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_gc AS SELECT g.client, p.pid, g.n, g.first_ts, g.last_ts FROM ${P}_g g JOIN ${P}_pair p ON ${on} WHERE g.kind = 'client'`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_gd AS SELECT g.day, p.pid, g.n FROM ${P}_g g JOIN ${P}_pair p ON ${on} WHERE g.kind = 'day'`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_gs AS SELECT client, server, n, first_ts, last_ts FROM ${P}_g WHERE kind = 'resolver' AND server IS NOT NULL`);
+  await conn.run(`DROP TABLE ${P}_g`);
   return { total: Number(total), collision: collision === true };
 }
 
 const listing = (col: string) => `struct_pack(listed := ${col}.listed, snapshot_id := ${col}.snapshot_id, family := ${col}.family)`;
 
 /**
- * TEMP TABLE dnsc_pcat: each group with its category (0..4, CATEGORIES), the rule that decided it (botnet and
+ * TEMP TABLE dnsc_pcat: each pair with its category (0..4, CATEGORIES), the rule that decided it (botnet and
  * blacklisted: name | url-host | answer; self-associated: a | b | c | d; whitelisted: top), the listing
- * (listed domain or address, snapshot_id, family), the normalised name, and the columns later steps fill
- * (tun: the registrable domain a tunnelling indicator looks at; doh: set when the name is a DoH resolver's).
+ * (listed domain or address, snapshot_id, family), and the normalised name's number (query and answers stay
+ * in dnsc_pair, the name in dnsc_name).
  */
 export async function categorisePairs(conn: DuckDBConnection): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_pcat AS
@@ -65,16 +87,17 @@ export async function categorisePairs(conn: DuckDBConnection): Promise<void> {
       JOIN ${P}_addrflag f ON f.addr = u.a
       GROUP BY u.pid
     ), j AS (
-      SELECT p.*, q.name, nf.bot AS nbot, nf.blk AS nblk, nf.rank, coalesce(nf.site_a, false) AS site_a,
+      SELECT p.pid, p.query, p.answers, p.n, p.txt, q.nid, nm.name, nf.bot AS nbot, nf.blk AS nblk, nf.rank, coalesce(nf.site_a, false) AS site_a,
         coalesce(nf.cert_d, false) AS cert_d, af.bot AS abot, af.blk AS ablk, coalesce(af.inside_any, false) AS inside_any,
-        coalesce(q.name IS NOT NULL AND (${internalNameSql('q.name')} OR r.name IS NOT NULL), false) AS internal_c
+        coalesce(nm.name IS NOT NULL AND (${internalNameSql('nm.name')} OR r.nid IS NOT NULL), false) AS internal_c
       FROM ${P}_pair p
-      LEFT JOIN ${P}_qname q ON q.query = p.query
-      LEFT JOIN ${P}_nflag nf ON nf.name = q.name
+      LEFT JOIN ${P}_pname q ON q.pid = p.pid
+      LEFT JOIN ${P}_name nm ON nm.nid = q.nid
+      LEFT JOIN ${P}_nflag nf ON nf.nid = q.nid
       LEFT JOIN af ON af.pid = p.pid
-      LEFT JOIN ${P}_revint r ON r.name = q.name
+      LEFT JOIN ${P}_revint r ON r.nid = q.nid
     )
-    SELECT pid, h, query, answers, n, txt, name,
+    SELECT pid, n, txt, nid,
       (CASE WHEN nbot IS NOT NULL OR abot IS NOT NULL THEN 0 WHEN nblk IS NOT NULL OR ablk IS NOT NULL THEN 1
         WHEN site_a OR inside_any OR internal_c OR cert_d THEN 2 WHEN rank IS NOT NULL THEN 3 ELSE 4 END)::TINYINT AS cat,
       CASE WHEN nbot IS NOT NULL THEN CASE WHEN nbot.url THEN 'url-host' ELSE 'name' END WHEN abot IS NOT NULL THEN 'answer'
@@ -83,44 +106,39 @@ export async function categorisePairs(conn: DuckDBConnection): Promise<void> {
         WHEN rank IS NOT NULL THEN 'top' END AS rule,
       CASE WHEN nbot IS NOT NULL THEN ${listing('nbot')} WHEN abot IS NOT NULL THEN abot
         WHEN nblk IS NOT NULL THEN ${listing('nblk')} WHEN ablk IS NOT NULL THEN ablk END AS listing,
-      rank, NULL::VARCHAR AS tun, NULL::VARCHAR AS doh
+      rank
     FROM j`);
 }
 
 /**
- * Pass 2: every request joined to its group and counted by (client, resolver, category key) into TEMP TABLE
- * dnsc_agg(client, server, cat, rule, snapshot_id, family, ev_pid, tun, doh, n, first_ts, last_ts), where
- * `server` is the resolver of port-53 requests (NULL otherwise) and ev_pid the group of a botnet or blacklisted
- * request (its evidence); and by (UTC day, category key, group under a tunnelling candidate) into TEMP TABLE
- * dnsc_day(day, cat, tpid, n). The category key (dnsc_ck.ck) numbers the distinct combinations of the columns
- * the results need, so the per-request aggregation groups by three columns rather than nine.
- * `byValue`: join on the values too (two groups share a hash). Returns the number of requests joined.
+ * The counts of the pass joined to their pairs' categories: TEMP TABLE dnsc_agg(client, cat, rule, snapshot_id,
+ * family, ev_pid, tun, doh, n, first_ts, last_ts), where ev_pid is the pair of a botnet or blacklisted request
+ * (its evidence); TEMP TABLE dnsc_day(day, cat, n); TEMP TABLE dnsc_cname(client, nid, cat) and dnsc_dname(day,
+ * nid, cat), each name's highest-priority category per client and per day (the distinct names per class, per
+ * day, and under a tunnelling candidate per day). The category key (dnsc_ck.ck) numbers the distinct
+ * combinations of the columns the results need, so the aggregation groups by two columns rather than eight.
+ * Returns the requests joined.
  */
-export async function aggregateRequests(conn: DuckDBConnection, rel: string, byValue: boolean, key = PAIR_HASH): Promise<number> {
-  // the category key: each distinct combination numbered once, then given to its groups by an equality join
-  // (a window over every group would sort them all)
+export async function aggregateRequests(conn: DuckDBConnection): Promise<number> {
   const cols = 'cat, rule, snapshot_id, family, ev_pid, tun, doh';
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_key AS
-    SELECT pid, h, query, answers, cat, rule, listing.snapshot_id AS snapshot_id, listing.family AS family,
-      CASE WHEN cat <= 1 THEN pid END AS ev_pid, tun, doh, CASE WHEN tun IS NOT NULL THEN pid END AS tpid
-    FROM ${P}_pcat`);
+    SELECT p.pid, p.cat, p.rule, p.listing.snapshot_id AS snapshot_id, p.listing.family AS family,
+      CASE WHEN p.cat <= 1 THEN p.pid END AS ev_pid, t.reg AS tun, d.name AS doh, p.nid
+    FROM ${P}_pcat p LEFT JOIN ${P}_ntun t ON t.nid = p.nid LEFT JOIN ${P}_ndoh d ON d.nid = p.nid`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_ck AS SELECT row_number() OVER () AS ck, * FROM (SELECT DISTINCT ${cols} FROM ${P}_key)`);
   const same = cols.split(', ').map((c) => `c.${c} IS NOT DISTINCT FROM k.${c}`).join(' AND ');
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_key AS SELECT k.h, k.pid, k.tpid, k.query, k.answers, c.ck FROM ${P}_key k JOIN ${P}_ck c ON ${same}`);
-  const on = byValue ? 'k.h = d.h AND k.query IS NOT DISTINCT FROM d.query AND k.answers IS NOT DISTINCT FROM d.answers' : 'k.h = d.h';
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_p2 AS
-    SELECT client, server, ck, day, tpid, grouping(day) AS by_client, count(*)::BIGINT AS n, min(ts) AS first_ts, max(ts) AS last_ts
-    FROM (
-      SELECT d.id_orig_h AS client, CASE WHEN d.id_resp_p = 53 THEN d.id_resp_h END AS server, k.ck, CAST(d.ts AS DATE) AS day, k.tpid, d.ts
-      FROM (SELECT ts, id_orig_h, id_resp_h, id_resp_p, query, answers, ${key} AS h FROM ${rel}) d
-      JOIN (SELECT h, ck, tpid${byValue ? ', query, answers' : ''} FROM ${P}_key) k ON ${on})
-    GROUP BY GROUPING SETS ((client, server, ck), (day, ck, tpid))`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_key AS SELECT k.pid, k.cat, k.nid, c.ck FROM ${P}_key k JOIN ${P}_ck c ON ${same}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_agg AS
-    SELECT g.client, g.server, k.cat, k.rule, k.snapshot_id, k.family, k.ev_pid, k.tun, k.doh, g.n, g.first_ts, g.last_ts
-    FROM ${P}_p2 g JOIN ${P}_ck k ON k.ck = g.ck WHERE g.by_client = 1`);
+    SELECT g.client, c.cat, c.rule, c.snapshot_id, c.family, c.ev_pid, c.tun, c.doh, g.n, g.first_ts, g.last_ts
+    FROM (SELECT g.client, k.ck, sum(g.n)::BIGINT AS n, min(g.first_ts) AS first_ts, max(g.last_ts) AS last_ts
+      FROM ${P}_gc g JOIN ${P}_key k ON k.pid = g.pid GROUP BY g.client, k.ck) g
+    JOIN ${P}_ck c ON c.ck = g.ck`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_day AS
-    SELECT g.day, k.cat, g.tpid, sum(g.n)::BIGINT AS n FROM ${P}_p2 g JOIN ${P}_ck k ON k.ck = g.ck WHERE g.by_client = 0 GROUP BY ALL`);
-  const r = await conn.runAndReadAll(`SELECT coalesce(sum(n), 0) FROM ${P}_p2 WHERE by_client = 1`);
-  await conn.run(`DROP TABLE ${P}_p2`);
+    SELECT g.day, k.cat, sum(g.n)::BIGINT AS n FROM ${P}_gd g JOIN ${P}_key k ON k.pid = g.pid GROUP BY ALL`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_cname AS
+    SELECT g.client, k.nid, min(k.cat) AS cat FROM ${P}_gc g JOIN ${P}_key k ON k.pid = g.pid WHERE k.nid IS NOT NULL GROUP BY ALL`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_dname AS
+    SELECT g.day, k.nid, min(k.cat) AS cat FROM ${P}_gd g JOIN ${P}_key k ON k.pid = g.pid WHERE k.nid IS NOT NULL GROUP BY ALL`);
+  const r = await conn.runAndReadAll(`SELECT coalesce(sum(n), 0) FROM ${P}_agg`);
   return Number(r.getRows()[0]![0]);
 }

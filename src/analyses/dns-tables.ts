@@ -3,7 +3,7 @@
 // than a zero that would read as a measurement.
 import type { DnsFeeds } from './dns-feeds.ts';
 import { CATEGORIES, type Category } from './dns-pairs.ts';
-import type { PerCategory, Totals } from './dns-results.ts';
+import type { PerCategory, Slice, Totals } from './dns-results.ts';
 import { countShare, type Metric, type Row } from './types.ts';
 
 /** Names as metric-name parts: `medical-supporting` → `medical_supporting`, `ZeuS` → `zeus`. */
@@ -23,12 +23,23 @@ const sum = (pc: PerCategory) => CATEGORIES.reduce((s, c) => s + pc[c], 0);
 export interface MetricInput {
   total: number;
   t: Totals;
-  byClass: Map<string, PerCategory>;
+  byClass: Map<string, Slice>;
+  byDay: Map<string, Slice>;
   /** the site's device classes, reported even with no requests */
   classes: string[];
   cats: Category[];
   feeds: DnsFeeds;
   have: { top: boolean; botnet: boolean; blocklist: boolean };
+}
+
+/** `<k>_requests`, `<k>_<category>`, `<k>_names_total`, `<k>_<category>_names` of one slice. */
+function sliceMetrics(m: Record<string, Metric>, k: string, s: Slice, cats: Category[]): void {
+  const n = sum(s.requests);
+  m[`${k}_requests`] = n;
+  for (const c of cats) m[`${k}_${c}`] = countShare(s.requests[c], n);
+  const names = sum(s.names);
+  m[`${k}_names_total`] = names;
+  for (const c of cats) m[`${k}_${c}_names`] = countShare(s.names[c], names);
 }
 
 export function buildMetrics(x: MetricInput): Record<string, Metric> {
@@ -51,13 +62,8 @@ export function buildMetrics(x: MetricInput): Record<string, Metric> {
   }
   if (x.have.blocklist) m.blacklisted_clients = x.t.clients.blacklisted;
   const order = [...x.classes, ...[...x.byClass.keys()].filter((c) => !x.classes.includes(c)).sort()];
-  for (const cls of order) {
-    const pc = x.byClass.get(cls)!;
-    const k = `class_${snake(cls)}`;
-    const n = sum(pc);
-    m[`${k}_requests`] = n;
-    for (const c of x.cats) m[`${k}_${c}`] = countShare(pc[c], n);
-  }
+  for (const cls of order) sliceMetrics(m, `class_${snake(cls)}`, x.byClass.get(cls)!, x.cats);
+  for (const day of [...x.byDay.keys()].sort()) sliceMetrics(m, `day_${day.replace(/-/g, '_')}`, x.byDay.get(day)!, x.cats);
   if (x.have.top) m.whitelist_top_n = x.feeds.topN;
   return m;
 }
@@ -84,29 +90,29 @@ export function ruleTable(t: Totals): Row[] {
   }));
 }
 
-export function classTable(byClass: Map<string, PerCategory>, cats: Category[]): Row[] {
-  return [...byClass].map(([cls, pc]) => {
-    const n = sum(pc);
-    const row: Row = { class: cls, requests: n };
-    for (const c of cats) {
-      row[c] = pc[c];
-      row[`${c}_share`] = n > 0 ? pc[c] / n : null;
-    }
-    return row;
-  });
+/** One row per slice: requests and distinct names, per category with their shares. */
+function sliceRow(row: Row, s: Slice, cats: Category[]): Row {
+  const n = sum(s.requests);
+  row.requests = n;
+  for (const c of cats) {
+    row[c] = s.requests[c];
+    row[`${c}_share`] = n > 0 ? s.requests[c] / n : null;
+  }
+  const names = sum(s.names);
+  row.names = names;
+  for (const c of cats) {
+    row[`${c}_names`] = s.names[c];
+    row[`${c}_names_share`] = names > 0 ? s.names[c] / names : null;
+  }
+  return row;
 }
 
-export function dayTable(byDay: Map<string, PerCategory>, cats: Category[]): Row[] {
-  return [...byDay.keys()].sort().map((day) => {
-    const req = byDay.get(day)!;
-    const n = sum(req);
-    const row: Row = { day, requests: n };
-    for (const c of cats) {
-      row[c] = req[c];
-      row[`${c}_share`] = n > 0 ? req[c] / n : null;
-    }
-    return row;
-  });
+export function classTable(byClass: Map<string, Slice>, cats: Category[]): Row[] {
+  return [...byClass].map(([cls, s]) => sliceRow({ class: cls }, s, cats));
+}
+
+export function dayTable(byDay: Map<string, Slice>, cats: Category[]): Row[] {
+  return [...byDay.keys()].sort().map((day) => sliceRow({ day }, byDay.get(day)!, cats));
 }
 
 export function feedTable(feeds: DnsFeeds): Row[] {

@@ -21,7 +21,20 @@ export const TXT_MIN = 20;
 export const TXT_SHARE = 0.5;
 
 const LONGEST_LABEL = (col: string) => `list_max(list_transform(string_split(${col}, '.'), x -> length(x)))`;
-const IS_LONG = (col: string) => `(length(${col}) > ${LONG_NAME} OR ${LONGEST_LABEL(col)} >= ${LONG_LABEL})`;
+const IS_LONG = (t: string) => `(${t}.len > ${LONG_NAME} OR ${t}.longest >= ${LONG_LABEL})`;
+
+/**
+ * TEMP TABLE dnsc_nlen(nid, len, longest): each name's length and longest label. A name's longest label is its
+ * first label or its parent's longest, so labels are split once per distinct parent, not once per name.
+ */
+async function nameLengths(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_nlen AS
+    SELECT n.nid, length(n.name) AS len,
+      greatest(CASE WHEN n.parent IS NULL THEN length(n.name) ELSE strpos(n.name, '.') - 1 END, coalesce(pl.longest, 0)) AS longest
+    FROM ${P}_name n LEFT JOIN (
+      SELECT parent, ${LONGEST_LABEL('parent')} AS longest FROM (SELECT DISTINCT parent FROM ${P}_name WHERE parent IS NOT NULL)) pl
+    ON pl.parent = n.parent`);
+}
 
 export const TUNNELLING_METHOD =
   `DNS-tunnelling indicators per registrable domain (dhai decides): subdomains (at least ${SUBDOMAINS_PER_DAY} distinct names below it on one UTC day), ` +
@@ -31,21 +44,23 @@ export const TUNNELLING_METHOD =
   'After the AnomalousDNS Zeek package (8 unique names per domain and hour, queries over 90 characters) and RITA\'s C2-over-DNS subdomain count; set higher because every crossing is listed.';
 
 /**
- * Registrable domains that may cross a threshold, found from the window's distinct names before pass 2
- * (distinct names in the window bound those of any one day from above), into TEMP TABLE dnsc_tcand(reg);
- * the groups under them are marked (dnsc_pcat.tun) so that pass 2 counts their clients.
+ * Registrable domains that may cross a threshold, found from the window's distinct names before the counts
+ * (distinct names in the window bound those of any one day from above), into TEMP TABLE dnsc_tcand(reg), and
+ * the names under them into TEMP TABLE dnsc_ntun(nid, reg), so that the counts per client carry them.
  */
 export async function markTunnellingCandidates(conn: DuckDBConnection): Promise<number> {
+  // the names below a suffix are those whose parent is the suffix or below it; each name has one parent
   const sub = await conn.runAndReadAll(`
-    SELECT s.suf FROM (SELECT DISTINCT name FROM ${P}_pcat WHERE name IS NOT NULL AND NOT ends_with(name, '.arpa')) p
-    JOIN ${P}_suf s ON s.name = p.name AND s.i >= 2 AND s.k BETWEEN 2 AND 6
-    GROUP BY s.suf HAVING count(*) >= ${SUBDOMAINS_PER_DAY}`);
+    WITH c AS (SELECT parent, count(*) AS c FROM ${P}_name WHERE parent IS NOT NULL AND NOT ends_with(name, '.arpa') GROUP BY parent)
+    SELECT s.suf FROM ${P}_psuf s JOIN c ON c.parent = s.parent WHERE s.k BETWEEN 2 AND 6
+    GROUP BY s.suf HAVING sum(c.c) >= ${SUBDOMAINS_PER_DAY}`);
   const regs = new Set<string>();
   for (const [s] of sub.getRows()) if (registrableDomain(String(s)) === String(s)) regs.add(String(s));
   // TXT requests and long names count over the window, so only domains that reach the thresholds qualify
+  await nameLengths(conn);
   const named = await conn.runAndReadAll(`
-    SELECT name, sum(txt), bool_or(${IS_LONG('name')}) FROM ${P}_pcat
-    WHERE name IS NOT NULL AND NOT ends_with(name, '.arpa') AND (txt > 0 OR ${IS_LONG('name')}) GROUP BY name`);
+    SELECT any_value(n.name), sum(p.txt), bool_or(${IS_LONG('l')}) FROM ${P}_pcat p JOIN ${P}_name n ON n.nid = p.nid JOIN ${P}_nlen l ON l.nid = p.nid
+    WHERE NOT ends_with(n.name, '.arpa') AND (p.txt > 0 OR ${IS_LONG('l')}) GROUP BY p.nid`);
   const per = new Map<string, { txt: number; long: number }>();
   for (const [n, txt, long] of named.getRows()) {
     const reg = registrableDomain(String(n));
@@ -63,11 +78,11 @@ export async function markTunnellingCandidates(conn: DuckDBConnection): Promise<
     app.endRow();
   }
   app.closeSync();
-  if (regs.size > 0) {
-    await conn.run(`UPDATE ${P}_pcat SET tun = m.reg FROM (
-        SELECT s.name, t.reg FROM ${P}_suf s JOIN ${P}_tcand t ON t.reg = s.suf WHERE NOT ends_with(s.name, '.arpa')) m
-      WHERE m.name = ${P}_pcat.name`);
-  }
+  // a name lies under at most one candidate: candidates are registrable domains, and a name has one
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_ntun AS
+    SELECT n.nid, t.reg FROM ${P}_name n JOIN ${P}_tcand t ON t.reg = n.name WHERE NOT ends_with(n.name, '.arpa')
+    UNION ALL
+    SELECT n.nid, t.reg FROM ${P}_psuf s JOIN ${P}_tcand t ON t.reg = s.suf JOIN ${P}_name n ON n.parent = s.parent WHERE NOT ends_with(n.name, '.arpa')`);
   return regs.size;
 }
 
@@ -78,27 +93,32 @@ export interface TunnellingResult {
   suspicious: string[];
 }
 
-/** The indicators of every candidate domain, after pass 2 (dnsc_day gives their distinct names per day). */
+/** The indicators of every candidate domain, after the counts (dnsc_dname gives their distinct names per day). */
 export async function tunnellingIndicators(conn: DuckDBConnection): Promise<TunnellingResult> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_tun AS
-    WITH pc AS (SELECT p.tun AS reg, p.pid, p.name, p.n, p.txt, p.name <> p.tun AS below FROM ${P}_pcat p WHERE p.tun IS NOT NULL),
-    perday AS (
-      SELECT reg, max(c) AS c FROM (
-        SELECT pc.reg, d.day, count(DISTINCT pc.name) FILTER (WHERE pc.below) AS c FROM pc JOIN ${P}_day d ON d.tpid = pc.pid GROUP BY pc.reg, d.day)
-      GROUP BY reg
+    WITH pn AS (
+      -- one row per name under a candidate, with its facts computed once
+      SELECT x.reg, x.nid, x.name, x.n, x.txt, x.name <> x.reg AS below, l.len, l.longest FROM (
+        SELECT t.reg, p.nid, any_value(n.name) AS name, sum(p.n)::BIGINT AS n, sum(p.txt)::BIGINT AS txt
+        FROM ${P}_pcat p JOIN ${P}_ntun t ON t.nid = p.nid JOIN ${P}_name n ON n.nid = p.nid GROUP BY t.reg, p.nid) x
+      JOIN ${P}_nlen l ON l.nid = x.nid
+    ), perday AS (
+      -- dnsc_dname has one row per (day, name): counting rows counts distinct names
+      SELECT r.reg, coalesce(max(c.c), 0) AS c FROM (SELECT DISTINCT reg FROM pn) r LEFT JOIN (
+        SELECT b.reg, d.day, count(*) AS c FROM pn b JOIN ${P}_dname d ON d.nid = b.nid WHERE b.below GROUP BY b.reg, d.day) c ON c.reg = r.reg
+      GROUP BY r.reg
     ), agg AS (
-      SELECT reg, count(DISTINCT name) FILTER (WHERE below) AS subdomains, sum(n)::BIGINT AS requests, sum(txt)::BIGINT AS txt_requests,
-        count(DISTINCT name) FILTER (WHERE ${IS_LONG('name')}) AS long_names, max(${LONGEST_LABEL('name')}) AS longest_label,
-        max(length(name)) AS longest_name, list_sort(list(DISTINCT name))[1:5] AS sample_names
-      FROM pc GROUP BY reg
-    )
-    SELECT agg.*, perday.c AS max_subdomains_per_day,
-      (SELECT count(DISTINCT g.client) FROM ${P}_agg g WHERE g.tun = agg.reg) AS clients,
+      SELECT reg, count(*) FILTER (WHERE below) AS subdomains, sum(n)::BIGINT AS requests, sum(txt)::BIGINT AS txt_requests,
+        count(*) FILTER (WHERE ${IS_LONG('pn')}) AS long_names, max(longest) AS longest_label,
+        max(len) AS longest_name, min(name, 5) AS sample_names
+      FROM pn GROUP BY reg
+    ), cl AS (SELECT tun AS reg, count(DISTINCT client) AS clients FROM ${P}_agg WHERE tun IS NOT NULL GROUP BY tun)
+    SELECT agg.*, perday.c AS max_subdomains_per_day, coalesce(cl.clients, 0) AS clients,
       perday.c >= ${SUBDOMAINS_PER_DAY} AS many_subdomains,
       agg.long_names >= ${LONG_NAMES} AS long_labels,
       agg.txt_requests >= ${TXT_MIN} AND agg.txt_requests >= ${TXT_SHARE} * agg.requests AS heavy_txt,
       agg.reg IN (SELECT reg FROM ${P}_top) AS whitelisted, agg.reg IN (SELECT domain FROM ${P}_site) AS site_domain
-    FROM agg JOIN perday USING (reg)`);
+    FROM agg JOIN perday USING (reg) LEFT JOIN cl USING (reg)`);
   const rows = await readRows(conn, `
     SELECT reg AS domain, many_subdomains, long_labels, heavy_txt, whitelisted, site_domain, subdomains, max_subdomains_per_day,
       requests, txt_requests, long_names, longest_label, longest_name, clients, sample_names
@@ -111,7 +131,7 @@ export async function tunnellingIndicators(conn: DuckDBConnection): Promise<Tunn
 /** Clients listed per flagged domain (the most active first); the tunnelling table counts them all. */
 export const CLIENTS_PER_DOMAIN = 20;
 
-/** Per flagged domain, the clients whose requests fall under it (from pass 2), at most CLIENTS_PER_DOMAIN. */
+/** Per flagged domain, the clients whose requests fall under it (from dnsc_agg), at most CLIENTS_PER_DOMAIN. */
 export async function tunnellingClients(conn: DuckDBConnection): Promise<Row[]> {
   return readRows(conn, `
     SELECT g.tun AS domain, g.client, CASE WHEN a.inside IS NOT false THEN coalesce(a.class, 'unclassified') ELSE 'outside' END AS class,

@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CountShare, Row, SectionResult } from '../../src/analyses/types.ts';
+import { dnsCategories } from '../../src/analyses/dns-categories.ts';
 import { renderChart } from '../../src/report/charts.ts';
-import { dns, dnsStore, runDns, siteOf, T0 } from './dns-logs.ts';
+import { openStore } from '../../src/store/store.ts';
+import { DAY, dns, dnsStore, runDns, siteOf, T0 } from './dns-logs.ts';
 import { EXPECTED, FEEDS, SENSORS, SITE_YAML } from './dns-scenario.ts';
 
 let cached: Promise<string> | undefined;
@@ -50,6 +52,40 @@ test('per device class and per day', async () => {
   const days = (await main()).tables.by_day!;
   assert.deepEqual(days.map((d) => [d.day, d.requests]), [['2018-01-01', 95], ['2018-01-02', 199], ['2018-01-03', 50]]);
   assert.deepEqual([days[0]!.whitelisted, days[0]!.botnet, days[0]!.blacklisted, days[0]!.self_associated, days[0]!.uncategorised], [28, 5, 3, 12, 47]);
+  // the tunnelling sweeps of days 2 and 3 are names of their own (199 and 50): the rest of the window's names are day 1's
+  assert.deepEqual(days.map((d) => d.names), [EXPECTED.namesTotal - 249, 199, 50]);
+  assert.deepEqual([days[0]!.botnet_names, days[0]!.blacklisted_names, days[0]!.self_associated_names, days[0]!.whitelisted_names, days[0]!.uncategorised_names],
+    [5, 3, 10, 5, 292 - 249]);
+  assert.deepEqual(m.day_2018_01_03_uncategorised_names, cs(50, 50));
+  assert.deepEqual([m.class_medical_device_names_total, m.class_medical_device_botnet_names], [2, cs(2, 2)]);
+  assert.deepEqual([m.class_server_names_total, m.class_server_uncategorised_names], [1, cs(1, 1)]);
+});
+
+test('distinct names per class and per day: once per slice, in the category of the slice\'s own requests', async () => {
+  const db = await dnsStore({
+    a: {
+      dns: [
+        dns({ client: '10.10.0.7', query: 'cdn.unknown-site.com', answers: ['198.51.100.66'], t: 5 }), // botnet by its answer
+        dns({ client: '10.20.0.9', query: 'cdn.unknown-site.com', answers: ['192.0.2.50'], t: DAY + 5 }), // the same name, uncategorised
+        dns({ client: '10.20.0.9', query: 'www.google.com', answers: ['142.250.0.1'], t: 6 }),
+        dns({ client: '10.20.0.5', query: 'WWW.Google.com.', answers: ['142.250.0.1'], t: DAY + 6 }), // the same name normalised
+        dns({ client: '10.20.0.9', query: 'nas.local', t: 7 }),
+      ],
+    },
+  }, FEEDS);
+  const r = await runDns(db, siteOf(SITE_YAML));
+  const m = r.metrics;
+  assert.deepEqual([m.names_total, m.names_botnet], [3, cs(1, 3)], 'the window: cdn.unknown-site.com is botnet');
+  assert.deepEqual([m.class_medical_device_names_total, m.class_medical_device_botnet_names], [1, cs(1, 1)]);
+  assert.equal(m.class_medical_supporting_names_total, 3);
+  const ms = { botnet: 0, blacklisted: 0, self_associated: 1, whitelisted: 1, uncategorised: 1 };
+  for (const [cat, n] of Object.entries(ms)) assert.deepEqual(m[`class_medical_supporting_${cat}_names`], cs(n, 3), `medical-supporting ${cat}`);
+  assert.deepEqual([m.class_guest_names_total, m.class_guest_whitelisted_names], [0, cs(0, 0)], 'a class without requests is reported');
+  assert.deepEqual([m.day_2018_01_01_requests, m.day_2018_01_01_names_total, m.day_2018_01_01_botnet_names, m.day_2018_01_01_whitelisted], [3, 3, cs(1, 3), cs(1, 3)]);
+  assert.deepEqual([m.day_2018_01_02_requests, m.day_2018_01_02_names_total, m.day_2018_01_02_botnet_names, m.day_2018_01_02_uncategorised_names], [2, 2, cs(0, 2), cs(1, 2)]);
+  const row = r.tables.by_class!.find((c) => c.class === 'medical-supporting')!;
+  assert.deepEqual([row.requests, row.names, row.uncategorised_names, row.uncategorised_names_share], [4, 3, 1, 1 / 3]);
+  assert.deepEqual(r.tables.by_day!.map((d) => [d.day, d.requests, d.names, d.botnet_names, d.whitelisted_names]), [['2018-01-01', 3, 3, 1, 1], ['2018-01-02', 2, 2, 0, 1]]);
 });
 
 test('the evidence for botnet and blacklisted requests: client, name, answers, first and last seen, listing, feed and its date', async () => {
@@ -152,6 +188,19 @@ test('without a top list there is no whitelisted share, and the section says wha
   assert.equal(named.metrics.requests_whitelisted, undefined);
   assert.ok(named.needs.some((n) => n.includes('tranco-missing')));
   assert.deepEqual(named.metrics.requests_botnet, cs(EXPECTED.requests.botnet, EXPECTED.total));
+});
+
+test('DuckDB\'s insertion-order setting, turned off during the section, is put back', async () => {
+  const store = await openStore(await db(), { readOnly: true });
+  try {
+    const setting = async () => (await store.conn.runAndReadAll(`SELECT current_setting('preserve_insertion_order')`)).getRows()[0]![0];
+    assert.equal(await setting(), true);
+    const r = await dnsCategories.run({ conn: store.conn, site: siteOf(SITE_YAML), window: {} });
+    assert.equal(r.metrics.requests_total, EXPECTED.total);
+    assert.equal(await setting(), true);
+  } finally {
+    await store.close();
+  }
 });
 
 test('a store without dns rows in the window is not available', async () => {

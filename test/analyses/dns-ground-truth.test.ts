@@ -63,6 +63,14 @@ test('every dns-categories metric of the simulator\'s ground truth, key by key',
   assert.equal(r.status, 'ok');
   const keys = Object.keys(truth);
   assert.ok(keys.length >= 40, `the truth has ${keys.length} metrics`);
+  // distinct names per device class and per day, and requests per day, are compared too
+  assert.ok(keys.some((k) => /^class_[a-z_]+_names_total$/.test(k)) && keys.some((k) => /^class_[a-z_]+_whitelisted_names$/.test(k)), 'names per class');
+  assert.equal(keys.filter((k) => /^day_\d{4}_\d{2}_\d{2}_names_total$/.test(k)).length, 3, 'names on each of the 3 days');
+  assert.equal(keys.filter((k) => /^day_\d{4}_\d{2}_\d{2}_requests$/.test(k)).length, 3, 'requests on each of the 3 days');
+  const num = (k: string) => { const t = truth[k]!; return typeof t === 'number' ? t : t.count; };
+  const dayKeys = keys.filter((k) => /^day_\d{4}_\d{2}_\d{2}_requests$/.test(k));
+  assert.equal(dayKeys.reduce((s, k) => s + num(k), 0), num('requests_total'), 'the days add up to the window');
+  for (const k of keys.filter((k) => /_names_total$/.test(k))) assert.ok(num(k) > 0 && num(k) <= num('names_total'), k);
   const problems = keys.map((k) => same(k, truth[k]!, r.metrics[k])).filter((p) => p !== null);
   assert.deepEqual(problems, []);
   // the simulated hospital has every category the paper reports

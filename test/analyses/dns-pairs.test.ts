@@ -1,6 +1,6 @@
-// The two passes of analysis A: pass 2 joins each request to its (query, answers) group by a 64-bit hash.
-// When two groups share a hash (forced here with a deliberately weak key), pass 1 says so and pass 2 joins
-// by value: the outcome is the same as with DuckDB's hash, request for request.
+// The pass of analysis A groups requests by a 64-bit hash of (query, answers). When two pairs share a hash
+// (forced here with a deliberately weak key), the check after the pass says so and the pairs are numbered by
+// value: the outcome is the same as with DuckDB's hash, request for request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -9,7 +9,7 @@ import { loadHospitalCertNames } from '../../src/analyses/dns-cert-names.ts';
 import { loadDohResolvers } from '../../src/analyses/dns-encrypted.ts';
 import { loadDnsFeeds } from '../../src/analyses/dns-feeds.ts';
 import { internalNetworks, siteDomains } from '../../src/analyses/dns-internal.ts';
-import { buildPairs, dnsRelation } from '../../src/analyses/dns-pairs.ts';
+import { dnsRelation, groupRequests } from '../../src/analyses/dns-pairs.ts';
 import { openStore } from '../../src/store/store.ts';
 import { dnsStore, siteOf } from './dns-logs.ts';
 import { EXPECTED, FEEDS, SENSORS, SITE_YAML } from './dns-scenario.ts';
@@ -22,14 +22,17 @@ async function rows(conn: DuckDBConnection, sql: string): Promise<string> {
 /** Everything the results are read from, independent of group numbering. */
 async function outcome(conn: DuckDBConnection): Promise<string[]> {
   return [
-    await rows(conn, `SELECT client, server, cat, rule, snapshot_id, family, tun, doh, sum(n), min(first_ts)::VARCHAR, max(last_ts)::VARCHAR
+    await rows(conn, `SELECT client, cat, rule, snapshot_id, family, tun, doh, sum(n), min(first_ts)::VARCHAR, max(last_ts)::VARCHAR
       FROM dnsc_agg GROUP BY ALL ORDER BY ALL`),
+    await rows(conn, `SELECT client, server, n, first_ts::VARCHAR, last_ts::VARCHAR FROM dnsc_gs ORDER BY ALL`),
     await rows(conn, `SELECT day::VARCHAR, cat, sum(n) FROM dnsc_day GROUP BY ALL ORDER BY ALL`),
-    await rows(conn, `SELECT name, min(cat), sum(n), sum(txt) FROM dnsc_pcat GROUP BY name ORDER BY name`),
+    await rows(conn, `SELECT q.name, min(c.cat), sum(c.n), sum(c.txt) FROM dnsc_pcat c LEFT JOIN dnsc_name q USING (nid) GROUP BY q.name ORDER BY q.name`),
+    await rows(conn, `SELECT c.client, q.name, c.cat FROM dnsc_cname c JOIN dnsc_name q USING (nid) ORDER BY ALL`),
+    await rows(conn, `SELECT d.day::VARCHAR, q.name, d.cat FROM dnsc_dname d JOIN dnsc_name q USING (nid) ORDER BY ALL`),
   ];
 }
 
-test('groups that share a hash are noticed, and joining by value gives the same outcome', async () => {
+test('pairs that share a hash are noticed, and grouping by value gives the same outcome', async () => {
   const db = await dnsStore(SENSORS, FEEDS);
   const store = await openStore(db, { readOnly: true });
   try {
@@ -44,11 +47,11 @@ test('groups that share a hash are noticed, and joining by value gives the same 
     const byHash = await categorise(conn, rel, facts);
     assert.deepEqual([byHash?.total, byHash?.byValue], [EXPECTED.total, false]);
     const expected = await outcome(conn);
-    assert.match(expected[2]!, /\["api\.evil-c2\.net",0,1,0\]/, 'the outcome holds the categorised names');
+    assert.match(expected[3]!, /\["api\.evil-c2\.net",0,1,0\]/, 'the outcome holds the categorised names');
 
     // three possible keys for hundreds of pairs: nearly every group shares its key with others
     const weak = 'hash(query) % 3';
-    const pairs = await buildPairs(conn, rel, weak);
+    const pairs = await groupRequests(conn, rel, weak);
     assert.deepEqual(pairs, { total: EXPECTED.total, collision: true });
     const byValue = await categorise(conn, rel, facts, weak);
     assert.deepEqual([byValue?.total, byValue?.byValue], [EXPECTED.total, true]);
