@@ -240,6 +240,35 @@ export const FINDING_TYPES = {
     'the host and what it can reach',
     'needs DNS traffic analysis',
   ], 'Investigate the host; block the tunnelling domain and limit long or high-entropy queries at the resolver.'),
+  // ---- TLS over time and report cards (analysis D) ----
+  'obsolete-tls-server-still': t('obsolete-devices', 'Hospital server still on an obsolete TLS version', [6, 8, 3, 5, 8], [
+    'sessions may be decrypted or altered: DROWN on SSL 2.0, POODLE on SSL 3.0, the weaker CBC and MAC constructions of TLS 1.0/1.1',
+    'it negotiated the version in the last tenth of the window, or never anything newer: clients get it whenever they ask',
+    'needs a position on the path and a downgrade or protocol attack',
+    'the server\'s users',
+    'scanners report the versions a server accepts, and these servers answer outside clients',
+  ], 'Disable SSL 2.0/3.0 and TLS 1.0/1.1 on the server (RFC 8996); if its software cannot do TLS 1.2, upgrade or replace it, or put a TLS 1.2+ reverse proxy in front. The clients in the evidence are the ones to move first if they depend on the old version.'),
+  'obsolete-tls-client-still': t('obsolete-devices', 'Hospital device still connecting out with an obsolete TLS version', [5, 7, 3, 4, 4], [
+    'what the device sends or fetches, patient data to a vendor service or software updates, can be read or altered',
+    'it negotiated the version in the last tenth of the window, or never anything newer',
+    'needs a position on the path and a downgrade or protocol attack',
+    'one device and the patients it serves',
+    'visible on the network path or to the peer, not to an Internet scanner',
+  ], 'Find out which side is old: if the device offers nothing newer, update its software or ask its manufacturer; if the outside servers in the evidence are the limit, ask their operators or block them. Until then, allow the device only the peers it needs.'),
+  'tls-grade-f': t('tls-report-cards', 'Hospital TLS server graded F from its negotiated sessions', [7, 8, 6, 5, 7], [
+    'SSL 2.0, EXPORT, NULL or anonymous suites, or an RSA key under 1024 bits: sessions can be read or the server impersonated outright',
+    'the server negotiated it with real clients, so it does whenever they ask',
+    'published attacks and tools: DROWN, FREAK, Logjam; NULL is cleartext; anonymous suites need only a man in the middle',
+    'the server\'s users',
+    'any TLS scanner grades the server, from the Internet for inbound servers, from inside for internal ones',
+  ], 'Disable SSL 2.0, EXPORT, NULL and anonymous suites and replace keys under 2048 bits (Mozilla intermediate configuration); a server that cannot should be upgraded, replaced or put behind a TLS-terminating proxy.'),
+  'tls-grade-low': t('tls-report-cards', 'Hospital TLS server graded C, D or E from its negotiated sessions', [5, 7, 3, 5, 7], [
+    'SSL 3.0, RC4, a 64-bit block cipher or weak key and cipher scores: sessions can be decrypted with effort, as by POODLE, RC4 biases or Sweet32',
+    'the server negotiated it with real clients, so it does whenever they ask',
+    'needs a position on the path and a protocol or cryptanalytic attack',
+    'the server\'s users',
+    'any TLS scanner grades the server, from the Internet for inbound servers, from inside for internal ones',
+  ], 'Reconfigure the server for TLS 1.2/1.3 with forward-secret AEAD suites (Mozilla intermediate configuration), without SSL 3.0, RC4 or 3DES; the deductions in the evidence say what lowered the grade.'),
 } as const satisfies Record<string, FindingTypeDef>;
 
 export type FindingType = keyof typeof FINDING_TYPES;

@@ -1,11 +1,14 @@
 // Analysis D, obsolete-devices (analyses.md D, paper Fig. 8): for each inbound hospital server and each outbound
 // hospital client, first and last session, the UTC days with an obsolete-version session, the last obsolete use
-// and a status; devices ranked by risk with the evidence (peer, version, cipher, times). Metric names and the
-// status rules are those of src/simulate/truth/tls.ts (obsoleteMetrics).
+// and a status; devices ranked by risk with the evidence (peer, version, cipher, times), and a finding for each
+// device whose obsolete use is current (tls-findings.ts). Metric names and the status rules are those of
+// src/simulate/truth/tls.ts (obsoleteMetrics).
 import { isoSql, readRows } from './connections.ts';
+import { dreadMethodNotes } from './dread.ts';
 import { timelineChart } from './tls-charts.ts';
+import { OBSOLETE_FINDING_NOTES, OBSOLETE_FINDING_TYPES, obsoleteFindings } from './tls-findings.ts';
 import { TLS_AGG, TLS_OBSOLETE, sessionMethodNotes, tlsSessions } from './tls-sessions.ts';
-import { countShare, notAvailable, type Analysis, type AnalysisContext, type Metric, type Row, type SectionResult } from './types.ts';
+import { countShare, notAvailable, type Analysis, type AnalysisContext, type Finding, type Metric, type Row, type SectionResult } from './types.ts';
 
 export const STATUSES = ['only_obsolete', 'persisting', 'stopped', 'dormant', 'never'] as const;
 export type ObsoleteStatus = (typeof STATUSES)[number];
@@ -51,7 +54,7 @@ const METHOD = [
   'Obsolete: SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1. Days are UTC days.',
   'Observation window: the report window when --from and --to are given, else whole UTC days from the first to the last established session with a hospital end. Its tail is the last tenth of the window, at least one day.',
   'Status, first match wins: never (no obsolete session); only obsolete (every session obsolete); persisting (an obsolete session within the tail); stopped (obsolete sessions earlier, none in the tail, though the device had sessions in the tail: patched, or its clients stopped asking); dormant (dhai decides: obsolete sessions earlier and no session at all in the tail, so whether it changed cannot be told).',
-  'Evidence: per device, port, version and suite of its obsolete sessions: the session count, how many distinct peers (outside clients of a server, outside servers of a client), the first five peers in address order, and the first and last time.',
+  'Evidence: per device, port, version and suite of its obsolete sessions: the session count, the UTC days with such a session, how many distinct peers (outside clients of a server, outside servers of a client), the first five peers in address order, and the first and last time.',
   'Risk ranking (dhai decides): by status (only obsolete, persisting, stopped, dormant, never), then the oldest version negotiated (SSL 2.0 first), then the number of obsolete sessions, then the address.',
   'Only established sessions are logged with a version, so "stopped" cannot tell a patched server from one whose clients no longer ask for an old version (paper, Section VI-C).',
   'The timeline (paper Fig. 8) places devices on a percentile axis sorted by first activity so that it does not disclose how many there are.',
@@ -68,6 +71,7 @@ interface DeviceRow extends DeviceHistory {
   lastObsolete: string | null;
   worstOrdinal: number | null;
   worstVersion: string | null;
+  worstLabel: string | null;
   versions: string[];
 }
 
@@ -79,6 +83,7 @@ async function devices(ctx: AnalysisContext, dir: 'inbound' | 'outbound'): Promi
       ${isoSql('min(first_ts) FILTER (WHERE obsolete)')} AS first_obsolete, ${isoSql('max(last_ts) FILTER (WHERE obsolete)')} AS last_obsolete,
       list(DISTINCT strftime(obsolete_day, '%Y-%m-%d') ORDER BY strftime(obsolete_day, '%Y-%m-%d')) FILTER (WHERE obsolete_day IS NOT NULL) AS days,
       min(ordinal) FILTER (WHERE obsolete) AS worst_ordinal, arg_min(version, ordinal) FILTER (WHERE obsolete) AS worst_version,
+      arg_min(version_label, ordinal) FILTER (WHERE obsolete) AS worst_label,
       list(DISTINCT coalesce(version, '-') ORDER BY coalesce(version, '-')) AS versions
     FROM ${TLS_AGG} WHERE dir = '${dir}' GROUP BY dev`);
   return rows.map((r) => ({
@@ -87,6 +92,7 @@ async function devices(ctx: AnalysisContext, dir: 'inbound' | 'outbound'): Promi
     first: String(r.first), last: String(r.last), obsoleteDays: (r.days as string[] | null) ?? [],
     firstObsolete: (r.first_obsolete as string | null) ?? null, lastObsolete: (r.last_obsolete as string | null) ?? null,
     worstOrdinal: r.worst_ordinal === null ? null : Number(r.worst_ordinal), worstVersion: (r.worst_version as string | null) ?? null,
+    worstLabel: (r.worst_label as string | null) ?? null,
     versions: (r.versions as string[]) ?? [],
   }));
 }
@@ -102,15 +108,20 @@ function rankDevices(list: DeviceRow[], w: ObservationWindow): (DeviceRow & { st
 
 async function run(ctx: AnalysisContext): Promise<SectionResult> {
   const t = await tlsSessions(ctx);
-  const method = [...sessionMethodNotes(t), ...METHOD];
+  const method = [...sessionMethodNotes(t), ...METHOD, ...OBSOLETE_FINDING_NOTES, ...dreadMethodNotes(OBSOLETE_FINDING_TYPES, ctx.site)];
   if (t.first === null || t.last === null) return notAvailable(['ssl.log rows of established sessions with a hospital end inside the report window'], method);
   const toUs = (iso: string) => Date.parse(iso) * 1000;
   const w = observationWindow(toUs(t.first), toUs(t.last), ctx.window.from, ctx.window.to);
   const metrics: Record<string, Metric> = {};
   const tables: Record<string, Row[]> = {};
   const charts = [];
+  const findings: Finding[] = [];
+  const evidence = (await readRows(ctx.conn, `SELECT dir AS direction, dev AS device, port, version, cipher, n AS sessions, days AS obsolete_days,
+      peers, example_peers, ${isoSql('first_ts')} AS first_seen, ${isoSql('last_ts')} AS last_seen
+    FROM ${TLS_OBSOLETE} WHERE dir IN ('inbound', 'outbound') ORDER BY direction, device, port, version, cipher`)) as Row[];
   for (const dir of ['inbound', 'outbound'] as const) {
     const ranked = rankDevices(await devices(ctx, dir), w);
+    findings.push(...obsoleteFindings(dir, ranked, evidence, ctx));
     metrics[`${dir}_devices`] = ranked.length;
     for (const s of ['never', 'only_obsolete', 'persisting', 'stopped', 'dormant'] as const) {
       metrics[`${dir}_status_${s}`] = countShare(ranked.filter((d) => d.status === s).length, ranked.length);
@@ -130,11 +141,9 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   metrics.window_days = Math.round((w.endUs - w.startUs) / DAY_US * 1e6) / 1e6;
   metrics.tail_days = (w.endUs - w.tailStartUs) / DAY_US;
 
-  tables.obsolete_evidence = (await readRows(ctx.conn, `SELECT dir AS direction, dev AS device, port, version, cipher, n AS sessions,
-      peers, example_peers, ${isoSql('first_ts')} AS first_seen, ${isoSql('last_ts')} AS last_seen
-    FROM ${TLS_OBSOLETE} WHERE dir IN ('inbound', 'outbound') ORDER BY direction, device, port, version, cipher`)) as Row[];
+  tables.obsolete_evidence = evidence;
 
-  return { status: 'ok', needs: [], method, metrics, tables, findings: [], charts };
+  return { status: 'ok', needs: [], method, metrics, tables, findings, charts };
 }
 
 export const obsoleteDevices: Analysis = {

@@ -35,6 +35,8 @@ export interface NegotiatedCombo {
 
 export interface GradeResult {
   grade: Grade;
+  /** false when no known version or suite was negotiated: the F then says nothing about the server */
+  graded: boolean;
   /** 0..100, or 0 when a category scored zero */
   score: number;
   protocolScore: number | null;
@@ -144,7 +146,10 @@ export function gradeServer(combos: readonly NegotiatedCombo[]): GradeResult {
   score = Math.round(score * 100) / 100;
 
   const n = (p: (c: NegotiatedCombo) => boolean) => sessionsWith(p);
-  const withCount = (what: string, p: (c: NegotiatedCombo) => boolean) => `${what} (${n(p)} sessions)`;
+  const withCount = (what: string, p: (c: NegotiatedCombo) => boolean) => {
+    const k = n(p);
+    return `${what} (${k} session${k === 1 ? '' : 's'})`;
+  };
   if (n((c) => c.version === 'SSLv2') > 0) cap('F', withCount('SSL 2.0 negotiated', (c) => c.version === 'SSLv2'));
   if (n((c) => c.exportSuite === true) > 0) cap('F', withCount('EXPORT suite negotiated', (c) => c.exportSuite === true));
   if (n((c) => c.bulkCipher === 'NULL') > 0) cap('F', withCount('NULL cipher negotiated', (c) => c.bulkCipher === 'NULL'));
@@ -163,5 +168,5 @@ export function gradeServer(combos: readonly NegotiatedCombo[]): GradeResult {
     deductions.push(`capped at ${c.grade}: ${c.why}`);
     if (rank(c.grade) > rank(grade)) grade = c.grade;
   }
-  return { grade, score, protocolScore, keyExchangeScore, cipherScore, deductions };
+  return { grade, graded: protocolScore !== null && cipherScore !== null, score, protocolScore, keyExchangeScore, cipherScore, deductions };
 }

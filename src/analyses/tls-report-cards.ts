@@ -2,8 +2,11 @@
 // port) with the versions and suites its sessions negotiated, the best and worst of each, and an SSL Labs-style
 // grade computed from what was negotiated (tls-grade.ts), each deduction with its reason. The grade is an upper
 // bound: active scanners (testssl.sh, sslyze, SSL Labs) probe every version and suite a server accepts, which a
-// hospital must never do to clinical devices; a passive view sees only what clients asked for.
+// hospital must never do to clinical devices; a passive view sees only what clients asked for. Servers graded C
+// or worse are findings (tls-findings.ts).
 import { isoSql, readRows } from './connections.ts';
+import { dreadMethodNotes } from './dread.ts';
+import { GRADE_FINDING_NOTES, GRADE_FINDING_TYPES, gradeFindings } from './tls-findings.ts';
 import { GRADES, gradeServer, type Grade, type NegotiatedCombo } from './tls-grade.ts';
 import { TLS_AGG, sessionMethodNotes, tlsSessions } from './tls-sessions.ts';
 import { countShare, notAvailable, type Analysis, type AnalysisContext, type ChartSpec, type Metric, type Row, type SectionResult } from './types.ts';
@@ -23,7 +26,7 @@ interface ComboRow extends NegotiatedCombo {
 
 async function run(ctx: AnalysisContext): Promise<SectionResult> {
   const t = await tlsSessions(ctx);
-  const method = [...sessionMethodNotes(t), ...METHOD];
+  const method = [...sessionMethodNotes(t), ...METHOD, ...GRADE_FINDING_NOTES, ...dreadMethodNotes(GRADE_FINDING_TYPES, ctx.site)];
   if (t.first === null) return notAvailable(['ssl.log rows of established sessions with a hospital end inside the report window'], method);
   const conn = ctx.conn;
   const where = `dir IN ('inbound', 'internal')`;
@@ -59,7 +62,7 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
       sessions: Number(s.sessions), first_seen: s.first_seen as string, last_seen: s.last_seen as string,
       versions: s.versions as string[], best_version: (s.best_version as string | null) ?? null, worst_version: (s.worst_version as string | null) ?? null,
       suites: s.suites as string[], best_suite_class: classes[0] ?? null, worst_suite_class: classes[classes.length - 1] ?? null,
-      grade: g.grade, grade_is_upper_bound: true, score: g.score, protocol_score: g.protocolScore, key_exchange_score: g.keyExchangeScore,
+      grade: g.grade, grade_is_upper_bound: true, graded: g.graded, score: g.score, protocol_score: g.protocolScore, key_exchange_score: g.keyExchangeScore,
       cipher_score: g.cipherScore, deductions: g.deductions,
     };
   });
@@ -72,8 +75,13 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   metrics.inbound_servers = inbound.length;
   metrics.inbound_grade_b_or_worse = countShare(inbound.filter((c) => GRADES.indexOf(c.grade) >= GRADES.indexOf('B')).length, inbound.length);
 
+  const negotiated = (await readRows(conn, `SELECT dev AS server, port, version, cipher, sum(n) AS sessions,
+      ${isoSql('min(first_ts)')} AS first_seen, ${isoSql('max(last_ts)')} AS last_seen
+    FROM ${TLS_AGG} WHERE ${where} GROUP BY ALL ORDER BY server, port, sessions DESC, version, cipher`)) as Row[];
+  const findings = gradeFindings(cards, negotiated, ctx);
+
   return {
-    status: 'ok', needs: [], method, metrics, tables: { report_cards: cards as Row[] }, findings: [],
+    status: 'ok', needs: [], method, metrics, tables: { report_cards: cards as Row[] }, findings,
     charts: [gradeChart(cards.map((c) => c.grade))],
   };
 }

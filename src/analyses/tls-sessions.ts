@@ -1,15 +1,18 @@
 // The input of analyses B, C and D (tls-versions, cipher-quality, obsolete-devices, tls-report-cards): ONE pass
-// over ssl.log that folds the window's established sessions into TEMP TABLE tls_agg, which the four sections then
-// query (it is orders of magnitude smaller than ssl). Each row's direction is decided in the pass (inside-sql.ts),
-// and the pass groups by
-//   direction, hospital device (server of inbound/internal sessions, client of outbound ones), server port,
-//   version, cipher, curve, resumed, leaf facts (signature algorithm and key of the server's certificate, from
-//   x509 when a chain was logged), and — for obsolete-version sessions only — the UTC day,
-// with the session count and first/last time of each group. Leaving the outside peer out is what keeps the table
-// small (a hospital client meets thousands of outside servers); every figure is a count, a minimum or a maximum
-// over groups, so it survives the folding. The peers that section D's evidence names come from a second, much
-// smaller aggregate over the obsolete-version rows only (TEMP TABLE tls_obsolete). Device classes and the TLS
-// knowledge tables (src/tls) are joined after the pass. Built once per connection, window, site and store state.
+// over ssl.log folds the window's established sessions into groups, from which TEMP TABLEs tls_agg (what the four
+// sections query) and tls_obsolete (the peers of obsolete-version use) are derived; both are orders of magnitude
+// smaller than ssl. Each row's side of the hospital is decided in the pass (inside-sql.ts), and the pass groups by
+//   orig inside, resp inside, hospital device (server of inbound/internal sessions, client of outbound ones),
+//   server port, version, cipher, curve, resumed, whether a chain was logged, the leaf's facts (an integer for
+//   the signature algorithm and key of the server's certificate, from x509), and — for obsolete-version
+//   sessions only — the UTC day, the outside peer and the port,
+// with the session count and first/last time of each group. Leaving the peer out of the other sessions keeps the
+// groups few (a hospital client meets thousands of outside servers); every figure is a count, a minimum or a
+// maximum over groups, so it survives the folding. Why this shape (bench/tls.ts, 20 M rows): reading ssl's
+// columns is most of the cost, so the log is read once; each grouping key is paid on every row, so the keys are
+// booleans, short strings and one small integer for the leaf (joined to its facts after the pass), and the
+// direction, device classes and TLS knowledge tables (src/tls) are joined on the groups, never on the rows.
+// Built once per connection, window, site and store state.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
 import { loadTlsKnowledge } from '../tls/knowledge-sql.ts';
@@ -73,38 +76,40 @@ async function tableExists(conn: DuckDBConnection, name: string): Promise<boolea
   return (await countRows(conn, `SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '${name}'`)) > 0;
 }
 
-/** Leaf certificate facts by chain key: the SHA-256 fingerprint (Zeek ≥ 4.1) or the file id (older Zeek). */
+/**
+ * Leaf certificate facts by chain key: the SHA-256 fingerprint (Zeek ≥ 4.1) or the file id (older Zeek), with
+ * `fid` numbering the distinct (sig_alg, key_type, key_length) so that the pass carries one integer per row.
+ */
 async function loadLeafFacts(conn: DuckDBConnection): Promise<void> {
   // x509 is not windowed: Zeek logs a certificate once (per day at most), possibly before the session
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${LEAF} AS
-    SELECT key, any_value(sig_alg) AS sig_alg, any_value(key_type) AS key_type, any_value(key_length) AS key_length
-    FROM (SELECT coalesce(fingerprint, id) AS key, certificate_sig_alg AS sig_alg, certificate_key_type AS key_type,
-            certificate_key_length AS key_length
-          FROM x509 WHERE coalesce(fingerprint, id) IS NOT NULL)
-    GROUP BY key`);
+    SELECT key, sig_alg, key_type, key_length, dense_rank() OVER (ORDER BY sig_alg, key_type, key_length)::INTEGER AS fid
+    FROM (SELECT key, any_value(sig_alg) AS sig_alg, any_value(key_type) AS key_type, any_value(key_length) AS key_length
+      FROM (SELECT coalesce(fingerprint, id) AS key, certificate_sig_alg AS sig_alg, certificate_key_type AS key_type,
+              certificate_key_length AS key_length
+            FROM x509 WHERE coalesce(fingerprint, id) IS NOT NULL)
+      GROUP BY key)`);
 }
 
 /**
- * The columns derived from one session's ends (SQL over o, r, p, o_in, r_in): direction; the hospital device
- * (the server of inbound and internal sessions, the client of outbound ones); the port of hospital servers.
+ * The columns derived from one session's ends (SQL over o, r, p, o_in, r_in and obs): direction; the hospital
+ * device (the server of inbound and internal sessions, the client of outbound ones); the port of hospital
+ * servers; and for obsolete-version sessions the other end and the server port.
  */
-function deriveSql(): string {
-  const dir = `CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END`;
-  return `${dir} AS dir,
-    CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev,
-    CASE WHEN r_in THEN p END AS port`;
+function deriveSql(obs: string): string {
+  return `CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END AS dir,
+    CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev, CASE WHEN r_in THEN p END AS port,
+    CASE WHEN ${obs} THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END AS peer, CASE WHEN ${obs} THEN p END AS obs_port`;
 }
 
-const PENDING_KEYS = `CASE WHEN pending THEN NULL ELSE dir END AS dir, CASE WHEN pending THEN NULL ELSE dev END AS dev,
-  CASE WHEN pending THEN NULL ELSE port END AS port, CASE WHEN pending THEN o END AS po, CASE WHEN pending THEN r END AS pr, CASE WHEN pending THEN p END AS pp,
-  CASE WHEN pending THEN lo END AS plo, CASE WHEN pending THEN lr END AS plr`;
+const GROUP_COLS = 'version, cipher, curve, resumed, has_leaf, fid, obsolete_day';
 
 async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext['window']): Promise<TlsSessions> {
   await loadLeafFacts(conn);
   const rows = await logRows(conn, 'ssl', window);
   const ins = insideSql(site);
   const useLocal = !ins.hasNetworks;
-  const obsolete = `version IN (${OBSOLETE_VERSIONS.map((v) => `'${v}'`).join(', ')})`;
+  const obsolete = (col: string) => `${col} IN (${OBSOLETE_VERSIONS.map((v) => `'${v}'`).join(', ')})`;
   // without internal networks, Zeek's local_orig/local_resp from conn.log (one row per uid) decide inside
   const local = useLocal
     ? `LEFT JOIN (SELECT uid, bool_or(local_orig) AS lo, bool_or(local_resp) AS lr FROM conn
@@ -113,26 +118,31 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
   const lo = useLocal ? 'c.lo' : 'NULL::BOOLEAN';
   const lr = useLocal ? 'c.lr' : 'NULL::BOOLEAN';
   const inside = (col: string, localCol: string) => (useLocal ? `CASE WHEN ${ins.inside(col)} THEN true ELSE ${localCol} END` : ins.inside(col));
-  // rows with an IPv6 end, when the site lists IPv6 prefixes, keep both ends and are decided after the pass
+  // rows with an IPv6 end, when the site lists IPv6 prefixes, keep both ends and are decided after the pass; every
+  // grouping key costs on every row, so the keys of undecided rows exist only when there can be such rows
+  const keys = ins.deferV6
+    ? `CASE WHEN pending THEN NULL ELSE o_in END AS o_in, CASE WHEN pending THEN NULL ELSE r_in END AS r_in,
+       CASE WHEN pending THEN NULL ELSE dev END AS dev, CASE WHEN pending THEN NULL ELSE port END AS port,
+       CASE WHEN pending THEN NULL ELSE peer END AS peer, CASE WHEN pending THEN NULL ELSE obs_port END AS obs_port,
+       CASE WHEN pending THEN o END AS po, CASE WHEN pending THEN r END AS pr, CASE WHEN pending THEN p END AS pp,
+       CASE WHEN pending THEN lo END AS plo, CASE WHEN pending THEN lr END AS plr`
+    : 'o_in, r_in, dev, port, peer, obs_port, NULL::VARCHAR AS po, NULL::VARCHAR AS pr, NULL::INTEGER AS pp, NULL::BOOLEAN AS plo, NULL::BOOLEAN AS plr';
   const pending = ins.deferV6 ? `(contains(s.id_orig_h, ':') OR contains(s.id_resp_h, ':'))` : 'false';
-  // every grouping key costs on every row: the undecided-row keys exist only when there can be such rows
-  const keys = ins.deferV6 ? '*' : '*, NULL::VARCHAR AS po, NULL::VARCHAR AS pr, NULL::INTEGER AS pp, NULL::BOOLEAN AS plo, NULL::BOOLEAN AS plr';
-  // the main pass over ssl: every later figure is a sum, minimum or maximum over these groups
+  // the pass over ssl: every later figure is a sum, minimum or maximum over these groups
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${PASS} AS
     WITH x AS (
       SELECT s.ts, s.id_orig_h AS o, s.id_resp_h AS r, s.id_resp_p AS p, s.version, s.cipher, s.curve, s.resumed IS TRUE AS resumed,
         CASE WHEN s.resumed IS NOT TRUE THEN coalesce(s.cert_chain_fps[1], s.cert_chain_fuids[1]) END AS chain_key,
         ${pending} AS pending, ${inside('s.id_orig_h', lo)} AS o_in, ${inside('s.id_resp_h', lr)} AS r_in,
-        s.${obsolete} AS obs, ${lo} AS lo, ${lr} AS lr
+        ${obsolete('s.version')} AS obs, ${lo} AS lo, ${lr} AS lr
       FROM ${rows} s ${local}
       WHERE s.established IS TRUE
-    ), d AS (SELECT *, ${deriveSql()} FROM x)
-    SELECT ${keys}
-    FROM (SELECT ${ins.deferV6 ? PENDING_KEYS : 'dir, dev, port'},
-        version, cipher, curve, resumed, chain_key IS NOT NULL AS has_leaf, l.sig_alg, l.key_type, l.key_length,
-        CASE WHEN obs THEN CAST(ts AS DATE) END AS obsolete_day, count(*)::BIGINT AS n, min(ts) AS first_ts, max(ts) AS last_ts
-      FROM d LEFT JOIN ${LEAF} l ON l.key = d.chain_key
-      GROUP BY ALL)`);
+    ), d AS (
+      SELECT x.*, l.fid, ${deriveSql('obs')} FROM x LEFT JOIN (SELECT key, fid FROM ${LEAF}) l ON l.key = x.chain_key
+    )
+    SELECT ${keys}, version, cipher, curve, resumed, chain_key IS NOT NULL AS has_leaf, fid,
+      CASE WHEN obs THEN CAST(ts AS DATE) END AS obsolete_day, count(*)::BIGINT AS n, min(ts) AS first_ts, max(ts) AS last_ts
+    FROM d GROUP BY ALL`);
 
   await conn.run('DROP TABLE IF EXISTS addr_class');
   await classifyAddresses(conn, site, `SELECT dev FROM ${PASS} UNION SELECT po FROM ${PASS} UNION SELECT pr FROM ${PASS}`);
@@ -140,47 +150,41 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
   const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : []);
   await loadTlsKnowledge(conn, { versions: list(observed[0]?.v), ciphers: list(observed[0]?.c), curves: list(observed[0]?.k) });
 
-  // the undecided rows, decided on their distinct addresses (site-context.ts), as the pass decides the others
+  // the groups with their direction; the undecided rows decided on their distinct addresses (site-context.ts), as
+  // the pass decides the others
   const side = (a: string, localCol: string) => `CASE WHEN ${a}.inside IS NOT NULL THEN ${a}.inside WHEN ${a}.class IS NOT NULL THEN true ELSE ${localCol} END`;
-  const decided = `(SELECT dir, dev, port, version, cipher, curve, resumed, has_leaf, sig_alg, key_type, key_length, obsolete_day, n, first_ts, last_ts
-      FROM ${PASS} WHERE po IS NULL
+  const decided = `(SELECT CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END AS dir,
+      dev, port, peer, obs_port, ${GROUP_COLS}, n, first_ts, last_ts
+    FROM ${PASS} WHERE po IS NULL
     UNION ALL
-    SELECT ${deriveSql()}, version, cipher, curve, resumed, has_leaf, sig_alg, key_type, key_length, obsolete_day, n, first_ts, last_ts
-    FROM (SELECT q.*, q.po AS o, q.pr AS r, q.pp AS p,
-            ${side('ao', 'q.plo')} AS o_in, ${side('ar', 'q.plr')} AS r_in
+    SELECT ${deriveSql(obsolete('version'))}, ${GROUP_COLS}, n, first_ts, last_ts
+    FROM (SELECT q.* EXCLUDE (o_in, r_in), q.po AS o, q.pr AS r, q.pp AS p, ${side('ao', 'q.plo')} AS o_in, ${side('ar', 'q.plr')} AS r_in
           FROM ${PASS} q LEFT JOIN addr_class ao ON ao.addr = q.po LEFT JOIN addr_class ar ON ar.addr = q.pr
           WHERE q.po IS NOT NULL))`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${TLS_AGG} AS
     SELECT d.*, CASE WHEN d.dev IS NOT NULL THEN coalesce(a.class, '${UNCLASSIFIED}') END AS dev_class,
+      f.sig_alg, f.key_type, f.key_length,
       coalesce(v.obsolete, false) AS obsolete, v.reported_apart, v.family, v.is_draft, v.ordinal, v.label AS version_label,
       v.mozilla_tier AS version_tier,
       su.class AS suite_class, su.mozilla_tier AS suite_tier, su.hash AS suite_hash, su.hash_quality, su.aead, su.forward_secrecy,
       su.cipher_bits, su.key_exchange, su.authentication, su.export AS export_suite, su.mode AS cipher_mode, su.block_bits, su.cipher AS bulk_cipher,
       cu.post_quantum, cu.family AS curve_family, cu.bits AS curve_bits
-    FROM ${decided} d
+    FROM (SELECT dir, dev, port, ${GROUP_COLS}, sum(n)::BIGINT AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+          FROM ${decided} GROUP BY ALL) d
+    LEFT JOIN (SELECT DISTINCT fid, sig_alg, key_type, key_length FROM ${LEAF}) f ON f.fid = d.fid
     LEFT JOIN addr_class a ON a.addr = d.dev
     LEFT JOIN tls_versions v ON v.version = trim(d.version)
     LEFT JOIN tls_suites su ON su.name = trim(d.cipher)
     LEFT JOIN tls_curves cu ON cu.name = trim(d.curve)`);
-  await conn.run(`DROP TABLE IF EXISTS ${PASS}`);
 
-  // the evidence of obsolete use, peers included: its own aggregate over the (few) obsolete-version rows, so that
-  // the main pass need not keep a group per outside peer; IPv6 ends are decided with the addresses classified above
-  const decide = (col: string, a: string, localCol: string) =>
-    ins.deferV6 ? `coalesce(${inside(col, localCol)}, ${side(a, localCol)})` : inside(col, localCol);
-  const classJoin = ins.deferV6 ? 'LEFT JOIN addr_class ao ON ao.addr = s.id_orig_h LEFT JOIN addr_class ar ON ar.addr = s.id_resp_h' : '';
+  // the evidence of obsolete use, peers included (section D's evidence, tls-versions' findings)
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${TLS_OBSOLETE} AS
-    WITH x AS (
-      SELECT s.ts, s.id_orig_h AS o, s.id_resp_h AS r, s.id_resp_p AS p, s.version, s.cipher,
-        ${decide('s.id_orig_h', 'ao', lo)} AS o_in, ${decide('s.id_resp_h', 'ar', lr)} AS r_in
-      FROM ${rows} s ${local} ${classJoin}
-      WHERE s.established IS TRUE AND s.${obsolete}
-    )
-    SELECT dir, dev, p AS port, version, cipher, count(*)::BIGINT AS n, count(DISTINCT peer) AS peers,
-      list(DISTINCT peer ORDER BY peer)[1:5] AS example_peers, min(ts) AS first_ts, max(ts) AS last_ts
-    FROM (SELECT *, ${directionSql('o_in', 'r_in')} AS dir, CASE WHEN r_in THEN r ELSE o END AS dev,
-            CASE WHEN r_in THEN o ELSE r END AS peer FROM x WHERE o_in OR r_in)
-    GROUP BY ALL`);
+    SELECT dir, dev, obs_port AS port, version, cipher, sum(n)::BIGINT AS n, count(DISTINCT peer) AS peers,
+      list(DISTINCT peer ORDER BY peer)[1:5] AS example_peers, count(DISTINCT obsolete_day) AS days,
+      min(first_ts) AS first_ts, max(last_ts) AS last_ts
+    FROM ${decided} WHERE ${obsolete('version')} AND dir IN ('inbound', 'outbound', 'internal')
+    GROUP BY dir, dev, obs_port, version, cipher`);
+  await conn.run(`DROP TABLE IF EXISTS ${PASS}`);
 
   const stats = await readRows(conn, `SELECT count(*) AS groups, coalesce(sum(n), 0) AS sessions,
       strftime(min(first_ts) FILTER (WHERE dir IN ('inbound', 'outbound', 'internal')), '%Y-%m-%dT%H:%M:%S.%fZ') AS first,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { cipherQuality } from '../../src/analyses/cipher-quality.ts';
 import { obsoleteDevices, obsoleteStatus, observationWindow } from '../../src/analyses/obsolete-devices.ts';
+import { gradeFindings } from '../../src/analyses/tls-findings.ts';
 import { gradeServer, type NegotiatedCombo } from '../../src/analyses/tls-grade.ts';
 import { tlsReportCards } from '../../src/analyses/tls-report-cards.ts';
 import { tlsVersions } from '../../src/analyses/tls-versions.ts';
@@ -183,6 +184,51 @@ describe('TLS sections on hand-made logs', () => {
     assert.equal(byServer.get('10.1.0.7')!.score, 93);
     for (const c of cards.tables.report_cards!) assert.equal(c.grade_is_upper_bound, true);
     assert.ok(cards.method.some((m) => m.includes('UPPER BOUND')));
+  });
+
+  test('findings: devices still on an obsolete version, servers graded C or worse, with evidence', async () => {
+    const r = await runAll(SITE);
+    const obs = r['obsolete-devices']!.findings;
+    // S2 only obsolete, S3 persisting (ranked in that order); S4 stopped and S5 dormant raise none; C2 only obsolete
+    assert.deepEqual(obs.map((f) => f.id), [
+      'obsolete-devices/obsolete-tls-server-still/10.1.0.2', 'obsolete-devices/obsolete-tls-server-still/10.1.0.3',
+      'obsolete-devices/obsolete-tls-client-still/10.2.0.2',
+    ]);
+    const s3 = obs[1]!;
+    assert.equal(s3.title, 'Hospital server still on an obsolete TLS version: 10.1.0.3 (server; persisting; oldest SSL 3.0; obsolete on 2 days, last 2018-01-10)');
+    assert.equal(s3.severity, 'high');
+    assert.equal(s3.dread.score, 6);
+    assert.deepEqual(s3.evidence.map((e) => [e.version, e.cipher, e.sessions, e.obsolete_days, e.clients, e.first_seen]), [
+      ['SSLv3', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 1, 1, 1, '2018-01-10T13:00:00.000000Z'],
+      ['TLSv11', 'TLS_RSA_WITH_AES_128_CBC_SHA', 1, 1, 1, '2018-01-01T12:00:00.000000Z'],
+    ]);
+    const c2 = obs[2]!;
+    assert.equal(c2.severity, 'medium');
+    assert.deepEqual(c2.evidence[0]!.example_servers, ['198.51.100.2'], 'a client\'s peers are its outside servers');
+    assert.ok(c2.title.includes('medical-supporting; only obsolete versions; oldest TLS 1.0; obsolete on 1 day, last 2018-01-10'), c2.title);
+    assert.ok(r['obsolete-devices']!.method.some((m) => m.startsWith('obsolete-tls-client-still = 4.6')));
+
+    const cards = r['tls-report-cards']!.findings;
+    // grades: S4 F (SSL 2.0); S2 C (RC4), S3 C (SSL 3.0); S5 B and the rest A/A- raise none
+    assert.deepEqual(cards.map((f) => f.id), [
+      'tls-report-cards/tls-grade-f/10.1.0.4:443', 'tls-report-cards/tls-grade-low/10.1.0.2:443', 'tls-report-cards/tls-grade-low/10.1.0.3:443',
+    ]);
+    const s4 = cards[0]!;
+    assert.equal(s4.title, 'Hospital TLS server graded F from its negotiated sessions: 10.1.0.4:443 (F at best)');
+    assert.equal(s4.severity, 'high');
+    const reasons = s4.evidence.filter((e) => e.item === 'deduction').map((e) => e.detail);
+    assert.ok(reasons.includes('capped at F: SSL 2.0 negotiated (1 session)'), JSON.stringify(reasons));
+    assert.deepEqual(s4.evidence.filter((e) => e.item === 'negotiated').map((e) => [e.version, e.sessions, e.last_seen]), [
+      ['SSLv2', 1, '2018-01-01T12:00:00.000000Z'], ['TLSv12', 1, '2018-01-10T12:00:00.000000Z'],
+    ]);
+    for (const f of [...obs, ...cards]) assert.ok(f.remediation.length > 20 && f.evidence.length > 0, f.id);
+  });
+
+  test('a server with nothing gradable raises no finding; B and better raise none', () => {
+    const card = (grade: 'F' | 'B' | 'C', graded: boolean) => ({ server: '10.9.0.1', port: 443, grade, graded, deductions: ['x'] });
+    const ctx = { conn: undefined as never, site: SITE, window: {} };
+    assert.deepEqual(gradeFindings([card('F', false), card('B', true)], [], ctx), []);
+    assert.equal(gradeFindings([card('C', true)], [], ctx)[0]!.id, 'tls-report-cards/tls-grade-low/10.9.0.1:443');
   });
 
   test('no established session with a hospital end: not available, saying why', async () => {
