@@ -1,4 +1,4 @@
-// `dhai feeds update|import|list`: threat-intel and popularity feeds kept as snapshots in the store.
+// `dhai feeds update|import|list`: threat-intel and popularity feeds and CT log lists kept as snapshots in the store.
 // Downloads happen only here, only when asked.
 import { readFileSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -43,8 +43,9 @@ function describeImport(r: ImportResult): string {
   const name = safeText(s.name);
   if (r.status === 'unchanged') return `unchanged ${name}: same content as snapshot ${s.id} (sha256 ${s.sha256.slice(0, 16)}…)`;
   const date = s.feedDate ? `feed date ${s.feedDate.slice(0, 10)} (${s.feedDateFrom})` : 'feed date unknown';
+  const version = r.parse?.version ? `version ${safeText(r.parse.version)}, ` : '';
   const lines = [
-    `imported ${name} (${s.kind}, ${s.format}): ${s.entries.toLocaleString('en-US')} entries, ` +
+    `imported ${name} (${s.kind}, ${s.format}): ${version}${s.entries.toLocaleString('en-US')} entries, ` +
       `${s.rejected.toLocaleString('en-US')} rejected, ${s.duplicates.toLocaleString('en-US')} duplicates, ` +
       `${s.ignored.toLocaleString('en-US')} ignored; ${date}; sha256 ${s.sha256.slice(0, 16)}…`,
   ];
@@ -52,6 +53,7 @@ function describeImport(r: ImportResult): string {
     lines.push(`  line ${rej.line}: ${safeText(rej.reason)}: ${rej.text}`);
   }
   if (s.rejected > SHOWN_REJECTS) lines.push(`  … ${(s.rejected - SHOWN_REJECTS).toLocaleString('en-US')} more rejected lines`);
+  if (s.kind === 'ct-log-list') lines.push('  reports verify embedded SCTs against the newest Chrome list and the newest Apple list loaded');
   return lines.join('\n');
 }
 
@@ -108,13 +110,13 @@ export interface FeedsOutput {
 const OUTSIDE_KINDS = ['shodan', 'censys'] as const;
 
 export function registerFeeds(program: Command, run: Runner, out: FeedsOutput = process.stdout): void {
-  const feeds = program.command('feeds').description('threat-intel and popularity feeds kept as snapshots in the store');
+  const feeds = program.command('feeds').description('threat-intel and popularity feeds and CT log lists kept as snapshots in the store');
 
   feeds
     .command('update')
     .description('download the configured feeds (only when asked; each source keeps its minimum interval)')
     .requiredOption('--db <file>', 'the store')
-    .option('--source <name>', 'only this source (also sources not fetched by default, e.g. umbrella, majestic)')
+    .option('--source <name>', 'only this source (e.g. chrome-ct or apple-ct, the CT log lists; also sources not fetched by default: umbrella, majestic)')
     .option('--force', 'ignore the minimum fetch interval')
     .option('--url <url>', 'add a source by URL (needs --source as its name and --kind), then fetch it')
     .addOption(new Option('--kind <kind>', 'kind of the --url source').choices([...FEED_KINDS]))

@@ -9,7 +9,7 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS feed_snapshot (
      id INTEGER PRIMARY KEY DEFAULT nextval('feed_snapshot_id_seq'),
      name VARCHAR NOT NULL,
-     kind VARCHAR NOT NULL,            -- toplist | blocklist | botnet | ct-fingerprints | cert-blocklist
+     kind VARCHAR NOT NULL,            -- toplist | blocklist | botnet | ct-fingerprints | cert-blocklist | ct-log-list
      format VARCHAR NOT NULL,          -- parser used (rank-csv, feodo-csv, ...)
      source VARCHAR NOT NULL,          -- URL or absolute file path
      fetched_at TIMESTAMP NOT NULL,    -- UTC: when this content was first downloaded or imported
@@ -54,6 +54,28 @@ const DDL = [
      sha1 VARCHAR,
      sha256 VARCHAR,
      reason VARCHAR
+   )`,
+  // CT logs of a log list (Chrome v3 or Apple): key is the DER SubjectPublicKeyInfo in base64, log_id its
+  // SHA-256 in base64 (checked at import); times as the list writes them (ISO 8601)
+  `CREATE TABLE IF NOT EXISTS feed_ct_log (
+     snapshot_id INTEGER NOT NULL,
+     log_id VARCHAR NOT NULL,
+     key VARCHAR NOT NULL,
+     description VARCHAR NOT NULL,
+     operator VARCHAR NOT NULL,
+     api VARCHAR NOT NULL,             -- rfc6962 | static-ct
+     state VARCHAR,
+     state_since VARCHAR,
+     interval_start VARCHAR,
+     interval_end VARCHAR,
+     url VARCHAR,
+     log_type VARCHAR
+   )`,
+  // the version a feed states about itself (a CT log list's "version"); a side table so that stores made
+  // before it existed still read
+  `CREATE TABLE IF NOT EXISTS feed_snapshot_version (
+     snapshot_id INTEGER NOT NULL,
+     version VARCHAR NOT NULL
    )`,
   // the first rejected lines of each snapshot (text shortened and escaped: feed content is untrusted)
   `CREATE TABLE IF NOT EXISTS feed_rejected (

@@ -16,6 +16,8 @@ export { hasFeedTables, latestSnapshot, listFeeds, type FeedSnapshot, type Liste
 
 export interface ParseSummary {
   format: string;
+  /** The version the feed states about itself (CT log lists), else null. */
+  version: string | null;
   rejected: RejectedLine[];
   rejectedCount: number;
   ignoredCount: number;
@@ -79,7 +81,7 @@ function dedupe(entries: readonly FeedEntry[]): { unique: FeedEntry[]; duplicate
       if (domains.has(e.domain)) continue;
       domains.add(e.domain);
     } else {
-      const key = e.type === 'ip' ? `${e.network} ${e.port ?? ''}` : `${e.sha1 ?? ''} ${e.sha256 ?? ''}`;
+      const key = e.type === 'ip' ? `${e.network} ${e.port ?? ''}` : e.type === 'cert' ? `${e.sha1 ?? ''} ${e.sha256 ?? ''}` : `ct ${e.logId}`;
       if (others.has(key)) continue;
       others.add(key);
     }
@@ -97,6 +99,7 @@ async function appendEntries(conn: DuckDBConnection, id: number, entries: readon
   const domains = await conn.createAppender('feed_domain');
   const ips = await conn.createAppender('feed_ip');
   const certs = await conn.createAppender('feed_cert');
+  const ctLogs = await conn.createAppender('feed_ct_log');
   try {
     for (const e of entries) {
       if (e.type === 'domain') {
@@ -121,18 +124,24 @@ async function appendEntries(conn: DuckDBConnection, id: number, entries: readon
         str(ips, e.detail);
         ips.appendBoolean(e.fromUrl);
         ips.endRow();
-      } else {
+      } else if (e.type === 'cert') {
         certs.appendInteger(id);
         str(certs, e.sha1);
         str(certs, e.sha256);
         str(certs, e.reason);
         certs.endRow();
+      } else {
+        ctLogs.appendInteger(id);
+        for (const v of [e.logId, e.key, e.description, e.operator, e.api]) ctLogs.appendVarchar(v);
+        for (const v of [e.state, e.stateSince, e.interval?.start ?? null, e.interval?.end ?? null, e.url, e.logType]) str(ctLogs, v);
+        ctLogs.endRow();
       }
     }
   } finally {
     domains.closeSync();
     ips.closeSync();
     certs.closeSync();
+    ctLogs.closeSync();
   }
 }
 
@@ -196,6 +205,7 @@ export async function importFeedBytes(conn: DuckDBConnection, bytes: Uint8Array,
     );
     const id = Number(inserted.getRowsJS()[0]![0]);
     await appendEntries(conn, id, unique);
+    if (parse.version) await conn.run('INSERT INTO feed_snapshot_version (snapshot_id, version) VALUES ($1, $2)', [id, parse.version]);
     const rejected = await conn.createAppender('feed_rejected');
     for (const r of parse.rejected) {
       rejected.appendInteger(id);
@@ -210,7 +220,7 @@ export async function importFeedBytes(conn: DuckDBConnection, bytes: Uint8Array,
     return {
       status: 'imported',
       snapshot,
-      parse: { format: parse.format, rejected: parse.rejected, rejectedCount: parse.rejectedCount, ignoredCount: parse.ignoredCount, duplicates },
+      parse: { format: parse.format, version: parse.version ?? null, rejected: parse.rejected, rejectedCount: parse.rejectedCount, ignoredCount: parse.ignoredCount, duplicates },
     };
   } catch (e) {
     await conn.run('ROLLBACK');

@@ -2,6 +2,7 @@
 // content (offline imports name only the kind).
 import { UsageError } from '../util/errors.ts';
 import { parseFeodoCsv, parseSslblCsv, parseUrlhausCsv } from './parse/abusech.ts';
+import { parseCtLogListFeed } from './parse/ct-log-list.ts';
 import { parseFingerprints } from './parse/fingerprints.ts';
 import { parsePlainList } from './parse/plain-list.ts';
 import { parseSpamhausJson, parseSpamhausText } from './parse/spamhaus.ts';
@@ -29,6 +30,9 @@ export const FORMATS = {
   'threatfox-csv': { kinds: NETWORK_KINDS, parse: (_t, l) => parseThreatFoxCsv(l) },
   'sslbl-csv': { kinds: ['cert-blocklist'], parse: (_t, l) => parseSslblCsv(l) },
   'fingerprints': { kinds: ['cert-blocklist', 'ct-fingerprints'], parse: (_t, l) => parseFingerprints(l) },
+  // one parser for both lists: the snapshot records which list the content is
+  'chrome-ct-json': { kinds: ['ct-log-list'], parse: (t) => parseCtLogListFeed(t) },
+  'apple-ct-json': { kinds: ['ct-log-list'], parse: (t) => parseCtLogListFeed(t) },
 } as const satisfies Record<string, FormatDef>;
 
 export type FormatName = keyof typeof FORMATS;
@@ -48,6 +52,10 @@ export function detectFormat(lines: readonly string[]): FormatName {
   const first = data[0] ?? '';
   const lowerHead = nonBlank.join('\n').toLowerCase();
 
+  // CT log lists: an `operators` array of logs; Apple's names its schema on valid.apple.com and has assetVersion
+  if (/"operators"\s*:/.test(lowerHead) && /"(log_id|logs|tiled_logs)"\s*:/.test(lowerHead)) {
+    return /valid\.apple\.com|"assetversion"\s*:/.test(lowerHead) ? 'apple-ct-json' : 'chrome-ct-json';
+  }
   if (first.startsWith('{') || first.startsWith('[')) {
     return /"cidr"\s*:|"type"\s*:\s*"metadata"/.test(first) ? 'spamhaus-json' : 'threatfox-json';
   }

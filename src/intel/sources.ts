@@ -1,6 +1,7 @@
 // The download catalogue: where each public feed lives, how it is read, how often it may be fetched, and the
 // largest answer accepted. Sources marked `byDefault` are fetched by a plain `dhai feeds update`; the others
-// (the large popularity lists) only when named with --source. Users add their own URLs (userSource).
+// (the large popularity lists) only when named with --source. Users add their own URLs (userSource), e.g.
+// Chrome's log_list.json (logs Chrome currently relies on) as a ct-log-list source.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.ts';
 import { checkFeedName, ensureFeedTables, sqlTimestamp } from './feed-store.ts';
@@ -137,6 +138,30 @@ export const BUILTIN_SOURCES: readonly FeedSource[] = [
     maxBytes: 16 * MiB,
     byDefault: true,
     note: 'Spamhaus DROPv6 (JSON lines)',
+  },
+  {
+    name: 'chrome-ct',
+    kind: 'ct-log-list',
+    // all_logs_list.json rather than log_list.json: the latter drops logs whose temporal interval has ended
+    // (its 2026-09-12 version starts at Argon2026h2), so SCTs in older certificates would find no log; the
+    // shipped table is made from this same file
+    url: 'https://www.gstatic.com/ct/log_list/v3/all_logs_list.json',
+    format: 'chrome-ct-json',
+    // a list changes when a log is added or changes state: a day between requests keeps up
+    minIntervalMs: DAY,
+    maxBytes: 16 * MiB,
+    byDefault: true,
+    note: "Chrome's CT log list v3, every log Chrome knows (RFC 6962 logs and static-CT tiled logs); signature not checked",
+  },
+  {
+    name: 'apple-ct',
+    kind: 'ct-log-list',
+    url: 'https://valid.apple.com/ct/log_list/current_log_list.json',
+    format: 'apple-ct-json',
+    minIntervalMs: DAY,
+    maxBytes: 16 * MiB,
+    byDefault: true,
+    note: "Apple's CT log list (current_log_list.json, schema v4)",
   },
 ];
 

@@ -1,7 +1,8 @@
 // Shapes shared by the feed parsers, the feed store and the downloader.
+import type { CtLog, CtLogRecord } from './ct-log-list.ts';
 
 /** What a feed is used for in the analyses (cli.md `--kind`). */
-export const FEED_KINDS = ['toplist', 'blocklist', 'botnet', 'ct-fingerprints', 'cert-blocklist'] as const;
+export const FEED_KINDS = ['toplist', 'blocklist', 'botnet', 'ct-fingerprints', 'cert-blocklist', 'ct-log-list'] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 export function isFeedKind(s: string): s is FeedKind {
@@ -46,7 +47,14 @@ export interface CertEntry {
   reason: string | null;
 }
 
-export type FeedEntry = DomainEntry | IpEntry | CertEntry;
+/** A Certificate Transparency log from a Chrome or Apple log list: what SCT verification needs (key in base64). */
+export interface CtLogEntry extends CtLogRecord {
+  type: 'ct-log';
+  url: string | null;
+  logType: CtLog['logType'];
+}
+
+export type FeedEntry = DomainEntry | IpEntry | CertEntry | CtLogEntry;
 
 /** A line the parser could not use: 1-based line number (0: the file as a whole), why, and the (shortened, escaped) text. */
 export interface RejectedLine {
@@ -65,4 +73,6 @@ export interface ParseResult {
   ignoredCount: number;
   /** When the feed says it was generated (its own header or metadata), ISO 8601 UTC; null if it does not say. */
   feedDate: string | null;
+  /** The feed's own version label when it states one (a CT log list's `version`). */
+  version?: string | null;
 }

@@ -3,10 +3,12 @@
 // checked by node:crypto. We do not use @peculiar/x509's builder: it is asynchronous, parses with its own
 // slower ASN.1 layer and knows neither session time nor the root/internal-CA distinction the analyses need.
 import type { Certificate } from './certificate.ts';
+import { contentOf, expect, readTlv, TAG } from './der.ts';
+import { EXT } from './oids.ts';
 import { checkSignature, type SignatureCheck } from './signature.ts';
 import type { CertificatePool, TrustStore } from './trust-store.ts';
 
-export type ChainStatus = 'ok' | 'internal_ca' | 'unknown_issuer' | 'self_signed' | 'expired' | 'not_yet_valid' | 'bad_signature';
+export type ChainStatus = 'ok' | 'internal_ca' | 'unknown_issuer' | 'self_signed' | 'expired' | 'not_yet_valid' | 'bad_signature' | 'invalid_ca';
 
 export interface ChainLink {
   sha256: string;
@@ -18,7 +20,7 @@ export interface ChainLink {
 }
 
 export interface ChainResult {
-  /** The first problem in OpenSSL's order (trust, signature, time), else ok / internal_ca. */
+  /** The first problem in OpenSSL's order (trust, signature, CA rights, time), else ok / internal_ca. */
   status: ChainStatus;
   /** Every problem on the chosen path, in that order. */
   problems: ChainStatus[];
@@ -91,13 +93,14 @@ export function verifyChain(leaf: Certificate, opts: VerifyOptions): ChainResult
     const score = [
       anchor ? 0 : 1,
       nodes.filter((n) => n.signature !== null && n.signature !== 'valid').length,
+      notCa(nodes, anchor).length,
       nodes.filter((n) => !validAt(n.cert, opts.at)).length,
       anchor === 'internal' ? 1 : 0,
       nodes.length,
     ];
     if (!found.best || lexLess(score, found.best.score)) found.best = { nodes: [...nodes], anchor, score };
   };
-  const perfect = (): boolean => found.best !== null && found.best.score.slice(0, 4).every((x) => x === 0);
+  const perfect = (): boolean => found.best !== null && found.best.score.slice(0, 5).every((x) => x === 0);
   const walk = (nodes: Node[]): void => {
     const top = nodes[nodes.length - 1]!.cert;
     const anchor = anchorKind(top);
@@ -131,6 +134,7 @@ function judge(nodes: Node[], anchor: 'root' | 'internal' | null, at: Date): Cha
     else problems.push('unknown_issuer');
   }
   if (nodes.some((n) => n.signature !== null && n.signature !== 'valid') && !problems.includes('bad_signature')) problems.push('bad_signature');
+  if (notCa(nodes, anchor).length > 0) problems.push('invalid_ca');
   const timeProblems: ChainResult['timeProblems'] = [];
   nodes.forEach((n, depth) => {
     if (at < n.cert.notBefore) timeProblems.push({ depth, sha256: n.cert.sha256, problem: 'not_yet_valid' });
@@ -170,6 +174,45 @@ export function findIssuers(cert: Certificate, sources: { roots?: TrustStore; in
   if (sources.internalCas) add(sources.internalCas.issuersOf(cert));
   if (sources.roots) add(sources.roots.issuersOf(cert));
   return out;
+}
+
+/** keyUsage's keyCertSign bit (RFC 5280 §4.2.1.3: bit 5), or null when the certificate has no readable keyUsage. */
+function keyCertSign(cert: Certificate): boolean | null {
+  const ext = cert.extensions.find((e) => e.oid === EXT.KEY_USAGE);
+  if (!ext) return null;
+  try {
+    const bits = contentOf(ext.value, expect(readTlv(ext.value, 0), TAG.BIT_STRING, 'keyUsage'));
+    return bits.length > 1 && (bits[1]! & 0x04) !== 0;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * May this certificate issue others? OpenSSL's X509_check_ca: a keyUsage without keyCertSign says no; else
+ * basic constraints decide; without them a v1 self-signed certificate or one with keyUsage may.
+ */
+export function mayIssue(cert: Certificate): boolean {
+  const ku = keyCertSign(cert);
+  if (ku === false) return false;
+  if (cert.basicConstraints) return cert.basicConstraints.ca;
+  return (cert.version === 1 && cert.selfSigned) || ku === true;
+}
+
+/**
+ * Issuers on the path that may not issue, or whose pathLenConstraint the CAs below them exceed (self-issued
+ * intermediates not counted, RFC 5280 §4.2.1.9). A trust anchor is trusted as configured and not judged.
+ */
+function notCa(nodes: readonly Node[], anchor: 'root' | 'internal' | null): number[] {
+  const bad: number[] = [];
+  for (let d = 1; d < nodes.length; d++) {
+    if (anchor !== null && d === nodes.length - 1) break;
+    const c = nodes[d]!.cert;
+    const below = nodes.slice(1, d).filter((n) => !n.cert.selfIssued).length;
+    const pathLen = c.basicConstraints?.pathLen ?? null;
+    if (!mayIssue(c) || (pathLen !== null && below > pathLen)) bad.push(d);
+  }
+  return bad;
 }
 
 function validAt(c: Certificate, at: Date): boolean {

@@ -176,7 +176,7 @@ void describe('files and manifest directories', () => {
     assert.deepEqual(items.map((i) => [i.name, i.result?.status ?? 'error']), [
       ['toplist', 'imported'], ['blocklist-1', 'imported'], ['ct', 'imported'], ['ct-logs', 'error'], ['escape', 'error'], ['missing', 'error'],
     ]);
-    assert.match(items[3]!.error!, /unknown kind "ct-log-list"/);
+    assert.match(items[3]!.error!, /a ct-log-list feed cannot be read from rank-csv content/);
     assert.match(items[4]!.error!, /lies outside/);
     assert.match(items[5]!.error!, /ENOENT/);
     assert.equal(items[1]!.result!.snapshot.entries, 2);

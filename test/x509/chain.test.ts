@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parseCertificate, type Certificate } from '../../src/x509/certificate.ts';
-import { findIssuers, verifyChain } from '../../src/x509/chain.ts';
+import { findIssuers, mayIssue, verifyChain } from '../../src/x509/chain.ts';
 import { CertificatePool, nodeRootStore, TrustStore, trustStoreFromPemFile, trustStoreFromPemFiles } from '../../src/x509/trust-store.ts';
 import { fixture, needsShared } from '../helpers/shared.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -98,6 +98,18 @@ void describe('chains of a site PKI made in the test', () => {
     assert.equal(cert(sha1Leaf).signature.alg, 'ecdsa-with-SHA1');
     assert.deepEqual(sha1.weakSignatures.map((w) => [w.depth, w.hash]), [[0, 'sha1']]);
     assert.deepEqual(verifyChain(cert(leaf), { at, roots: noRoots, internalCas: site }).weakSignatures, []);
+  });
+
+  void test('an issuer without CA rights makes the chain invalid_ca (a leaf cannot sign a leaf); a CA path is preferred', async () => {
+    const forged = await issue('CN=bank.example', leaf);
+    const r = verifyChain(cert(forged), { at, roots: noRoots, internalCas: site, pool: new CertificatePool([cert(leaf)]) });
+    assert.equal(r.status, 'invalid_ca');
+    assert.equal(r.anchor, 'internal');
+    assert.equal(mayIssue(cert(leaf)), false);
+    assert.equal(mayIssue(cert(sub)), true);
+    const good = verifyChain(cert(subLeaf), { at, roots: noRoots, internalCas: site, pool: new CertificatePool([cert(sub)]) });
+    assert.equal(good.status, 'internal_ca');
+    assert.ok(!good.problems.includes('invalid_ca'));
   });
 
   void test('a certificate that is itself a trust anchor is ok; cross-signed loops terminate', async () => {
