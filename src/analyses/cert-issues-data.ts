@@ -39,7 +39,7 @@ async function buildGroups(conn: DuckDBConnection, sessions: string, verified: b
       count(*) FILTER (WHERE s.ts > x.not_after) AS leaf_expired,
       count(*) FILTER (WHERE s.ts < x.not_before) AS leaf_nyv,
       ${pathCols},
-      count(DISTINCT s.orig_h) AS clients, min(s.ts) AS first_ts, max(s.ts) AS last_ts,
+      min(s.ts) AS first_ts, max(s.ts) AS last_ts,
       any_value(s.ssl_subject) AS ssl_subject, any_value(s.ssl_issuer) AS ssl_issuer
     FROM ${sessions} s
     LEFT JOIN ${CERT_FACTS} x ON x.key = s.chain_keys[1]
@@ -92,7 +92,7 @@ async function buildJoined(conn: DuckDBConnection, verified: boolean): Promise<v
     FROM (SELECT *, unnest(CASE
         WHEN trust IS NULL THEN [{'cat': CASE WHEN internal_named AND cat IN ('unknown_issuer', 'self_signed') THEN 'internal_ca' ELSE cat END, 'n': sessions}]
         WHEN trust IN ('unknown_issuer', 'self_signed') THEN [{'cat': trust, 'n': sessions}]
-        WHEN trust = 'bad_signature' THEN [{'cat': 'other_failure', 'n': sessions}]
+        WHEN trust IN ('bad_signature', 'invalid_ca') THEN [{'cat': 'other_failure', 'n': sessions}]
         ELSE [{'cat': 'expired', 'n': path_expired}, {'cat': 'not_yet_valid', 'n': path_nyv}, {'cat': trust, 'n': sessions - path_expired - path_nyv}]
       END) AS e FROM ci_g)
     WHERE e.n > 0`);

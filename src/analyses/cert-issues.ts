@@ -9,7 +9,7 @@ import { issueFindings, ISSUE_FINDING_TYPES } from './cert-issues-findings.ts';
 import { loadIssueData, type IssueData } from './cert-issues-data.ts';
 import { issueTables } from './cert-issues-tables.ts';
 import { OWNERS } from './cert-leaves.ts';
-import { CERT_DEFAULTS, DEFAULT_REPUTABLE_VENDORS, describeVendors } from './cert-options.ts';
+import { CERT_DEFAULTS, describeVendors, reputableVendors } from './cert-options.ts';
 import { trustSources } from './cert-verify.ts';
 import { readRows } from './connections.ts';
 import { dreadMethodNotes } from './dread.ts';
@@ -29,7 +29,7 @@ function method(ctx: AnalysisContext, data: IssueData | null, roots: string, pop
     'A session\'s certificate is its chain\'s first (server) certificate; its facts come from x509.log joined by fingerprint across files and days (before Zeek 4.1: by file id, identified through files.log hashes).',
     'Expired / not yet valid certificate: the server certificate\'s validity compared with each session\'s own time, whatever Zeek\'s status said.',
     'No issuer: the server certificate\'s issuer name is empty (x509.log, or ssl.log before Zeek 4.1).',
-    `Reputable issuer: the first O= of the server certificate's issuer belongs to one of ${describeVendors(opts.reputableVendors ?? DEFAULT_REPUTABLE_VENDORS)} (compared word by word, case and punctuation folded; dhai decides, configurable).`,
+    `Reputable issuer: the first O= of the server certificate's issuer belongs to one of ${describeVendors(reputableVendors(opts, ctx.site))} (compared word by word, case and punctuation folded; dhai decides, configurable: the site's reputable_vendors).`,
     'Expired certificates by owner, first match wins (dhai decides): site = a name (most specific CN that looks like a host name, or a SAN) under the site\'s domains; vendor = under a configured vendor\'s domains; popular = its registrable domain is in the top list; other. Medical = site or vendor.',
     popular ? `Popular services: the first ${opts.popularTopN ?? CERT_DEFAULTS.popularTopN} entries of the top list ${popular}.` : 'No top list is loaded: no certificate counts as a popular service (dhai feeds import FILE --kind toplist).',
     'Weak keys: RSA or DSA below 2048 bits, EC below 224 bits, anywhere in the presented chain (NIST SP 800-131A\'s 112-bit floor). Weak signatures: MD2/MD4/MD5 or SHA-1 on a chain certificate that is not self-issued (a root\'s own signature is not relied upon).',
@@ -37,7 +37,7 @@ function method(ctx: AnalysisContext, data: IssueData | null, roots: string, pop
   ];
   if (data?.verification) {
     notes.push(
-      `Our own verification (x509.log logged DER for ${data.verification.verified} distinct server certificates of fresh sessions): chains built from every CA certificate in the store and verified with node:crypto against ${roots}${(ctx.site.internal_cas.length ? ` plus the site's ${ctx.site.internal_cas.length} internal CA file(s)` : '')}; each certificate verified once, at its first fresh session, and each session then judged against the path's validity at its own time. A chain ending at an internal CA is "internal CA, expected".`,
+      `Our own verification (x509.log logged DER for ${data.verification.verified} distinct server certificates of fresh sessions): chains built from every CA certificate in the store and verified with node:crypto against ${roots}${(ctx.site.internal_cas.length ? ` plus the site's ${ctx.site.internal_cas.length} internal CA file(s)` : '')}; each certificate verified once, at its first fresh session, and each session then judged against the path's validity at its own time. A chain ending at an internal CA is "internal CA, expected"; a bad signature, or an issuer that may not issue (no CA basic constraint or keyCertSign, pathLenConstraint exceeded: OpenSSL's "invalid CA certificate"), is "other failure".`,
     );
   } else {
     notes.push(`No DER certificates were logged (x509 \`cert\` column): the categories are Zeek's; chains of the site's internal CAs are recognised by name (issuer or chain subject equal to an internal CA's subject)${ctx.site.internal_cas.length ? '' : ', and the site lists none'}.`);
@@ -51,7 +51,7 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   const sources = trustSources(ctx.site, opts);
   const top = await latestTopList(ctx.conn, opts.popularTopN ?? CERT_DEFAULTS.popularTopN);
   const popular = top ? new Set(top.domains.map((d) => d.registrable ?? d.domain)) : undefined;
-  const data = await loadIssueData(ctx, sources, { reputable: opts.reputableVendors ?? DEFAULT_REPUTABLE_VENDORS, popular });
+  const data = await loadIssueData(ctx, sources, { reputable: reputableVendors(opts, ctx.site), popular });
   const notes = method(ctx, data, sources.roots.source, top ? `${top.name} (${top.date})` : null);
   if (data.fresh === 0) return notAvailable(['ssl.log with established, not resumed sessions in the window'], notes);
   const { conn } = ctx;

@@ -3,6 +3,7 @@
 // the service-matching rules of Fig. 9. The report passes them as `certs` on the analysis context; the field
 // is declared here (interface merging) so the shared context type needs no change. Every field has a default.
 import type { CtLogList } from '../intel/ct-log-list.ts';
+import type { CtLookupSettings } from '../intel/ct-online.ts';
 import type { TrustStore } from '../x509/trust-store.ts';
 
 /**
@@ -45,7 +46,7 @@ export interface CertAnalysisOptions {
   /** A PEM bundle to load as the root store (`dhai report --roots FILE`); ignored when `roots` is given. */
   rootsFile?: string;
   reputableVendors?: readonly ReputableVendor[];
-  /** CT log list for embedded-SCT verification (default: the shipped snapshot, src/intel/generated/ct-logs.ts). */
+  /** CT log list for embedded-SCT verification (default: the newest stored lists, else the shipped table; intel/ct-log-store.ts). */
   ctLogList?: CtLogList;
   /** Also match services in SAN DNS names, not only in the subject (the paper matched subjects only). */
   servicesInSans?: boolean;
@@ -57,6 +58,8 @@ export interface CertAnalysisOptions {
   serviceMinCerts?: number;
   /** A name's registrable domain in this many top-list entries makes it a popular service (default 100 000, as section A). */
   popularTopN?: number;
+  /** The online CT look-up; absent (the default) means no request is made (`dhai report --ct-lookup`). */
+  ctLookup?: CtLookupSettings;
 }
 
 declare module './types.ts' {
@@ -88,6 +91,11 @@ export function reputableVendorOf(org: string | null, vendors: readonly Reputabl
     }
   }
   return null;
+}
+
+/** The reputable vendors in force: the report's option, else the site's list, else dhai's default. */
+export function reputableVendors(opts: CertAnalysisOptions, site: { reputable_vendors?: ReputableVendor[] }): readonly ReputableVendor[] {
+  return opts.reputableVendors ?? site.reputable_vendors ?? DEFAULT_REPUTABLE_VENDORS;
 }
 
 export function describeVendors(vendors: readonly ReputableVendor[]): string {

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
-import { defaultCtLogList, type CtLogList } from '../intel/ct-log-list.ts';
+import type { CtLogList } from '../intel/ct-log-list.ts';
 import { parseCertificate, type Certificate } from '../x509/certificate.ts';
 import { findIssuers, verifyChain } from '../x509/chain.ts';
 import { verifyEmbeddedScts } from '../x509/sct.ts';
@@ -19,7 +19,7 @@ import { CertificatePool, nodeRootStore, trustStoreFromPemFile, trustStoreFromPe
 import type { CertAnalysisOptions } from './cert-options.ts';
 import { TempTable } from './temp-table.ts';
 
-export type Trust = 'ok' | 'internal_ca' | 'unknown_issuer' | 'self_signed' | 'bad_signature';
+export type Trust = 'ok' | 'internal_ca' | 'unknown_issuer' | 'self_signed' | 'bad_signature' | 'invalid_ca';
 
 export interface ChainVerdict {
   sha256: string;
@@ -62,10 +62,6 @@ export function trustSources(site: Site, opts: CertAnalysisOptions = {}): TrustS
   return { roots, internalCas: files.length ? trustStoreFromPemFiles(files) : undefined };
 }
 
-export function ctLogList(opts: CertAnalysisOptions = {}): CtLogList {
-  return opts.ctLogList ?? defaultCtLogList();
-}
-
 const WEAK_HASH: Record<string, 'md' | 'sha1'> = { md2: 'md', md4: 'md', md5: 'md', sha1: 'sha1' };
 
 /** Verify one leaf at `at`: the time-independent outcome and the path's validity interval. */
@@ -75,7 +71,7 @@ export function verifyLeaf(
   ctx: TrustSources & { pool?: CertificatePool; signatureCache?: Map<string, SignatureCheck> },
 ): ChainVerdict {
   const r = verifyChain(leaf, { at, roots: ctx.roots, internalCas: ctx.internalCas, pool: ctx.pool, signatureCache: ctx.signatureCache });
-  const trust = (r.problems.find((p) => p === 'self_signed' || p === 'unknown_issuer' || p === 'bad_signature') ??
+  const trust = (r.problems.find((p) => p === 'self_signed' || p === 'unknown_issuer' || p === 'bad_signature' || p === 'invalid_ca') ??
     (r.anchor === 'internal' ? 'internal_ca' : 'ok')) as Trust;
   const bySha = (sha: string): Certificate | undefined => (sha === leaf.sha256 ? leaf : findCert(sha, ctx));
   let nb = leaf.notBefore;

@@ -2,13 +2,16 @@
 // certificates seen on the wire are in Certificate Transparency logs, overall, for the hospital's own domains,
 // and per popular service. Metric names and definitions are those of the simulator's ground truth
 // (src/simulate/truth/certs.ts).
+import { ctLogListForReport } from '../intel/ct-log-store.ts';
 import { ctFingerprintFeeds, latestTopList } from './cert-feeds.ts';
 import { ctEvidenceChart, ctServiceChart } from './cert-charts.ts';
 import { iso } from './cert-inputs.ts';
-import { CERT_DEFAULTS, DEFAULT_REPUTABLE_VENDORS } from './cert-options.ts';
-import { ctLogList, trustSources } from './cert-verify.ts';
+import { CERT_DEFAULTS, reputableVendors } from './cert-options.ts';
+import { trustSources } from './cert-verify.ts';
 import { readRows } from './connections.ts';
 import { loadCtData } from './ct-data.ts';
+import { applyOnlineLookup, onlineMethodNote } from './ct-online.ts';
+import { loggedNotSeen } from './ct-reverse.ts';
 import { serviceMetricName, servicesFromTopList } from './ct-services.ts';
 import { dreadMethodNotes, makeFinding } from './dread.ts';
 import { TempTable } from './temp-table.ts';
@@ -24,13 +27,16 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   const { conn, site } = ctx;
   const opts = ctx.certs ?? {};
   const sources = trustSources(site, opts);
-  const logs = ctLogList(opts);
+  // the newest stored Chrome / Apple lists (dhai feeds), else the shipped table
+  const { list: logs, provenance: logsProvenance } = await ctLogListForReport(conn, opts.ctLogList);
   const feeds = await ctFingerprintFeeds(conn);
-  const data = await loadCtData(conn, ctx.window, feeds, sources, logs, { site, reputable: opts.reputableVendors ?? DEFAULT_REPUTABLE_VENDORS });
+  const data = await loadCtData(conn, ctx.window, feeds, sources, logs, { site, reputable: reputableVendors(opts, site) });
+  // only when asked (and then it may make requests); otherwise it reads answers an earlier run stored, if any
+  const online = data.certificates > 0 ? await applyOnlineLookup(conn, opts.ctLookup) : null;
   const notes: string[] = [
     'Distinct certificates: the server (first) certificate of every ssl.log session in the window that shows one, told apart by SHA-256 fingerprint (before Zeek 4.1: by the files.log hash of the certificate).',
-    'A certificate counts as logged when any evidence says so: an embedded SCT whose signature verifies against a known log, Zeek\'s valid_ct_logs > 0, or its SHA-256 or SHA-1 in an imported ct-fingerprints set.',
-    `CT log list for SCTs: ${logs.format} list version ${logs.version ?? 'unknown'} (${logs.timestamp ?? 'no timestamp'}), ${logs.logs.length} logs.`,
+    'A certificate counts as logged when any evidence says so: an embedded SCT whose signature verifies against a known log, Zeek\'s valid_ct_logs > 0, its SHA-256 or SHA-1 in an imported ct-fingerprints set, or a stored online look-up answer "found".',
+    `CT log list for SCTs: ${logsProvenance}.`,
     feeds.snapshots.length
       ? `CT fingerprint sets: ${feeds.snapshots.map((s) => `${s.name} (${s.date}, ${s.entries} fingerprints)`).join('; ')}.`
       : 'No ct-fingerprints set is imported.',
@@ -38,19 +44,20 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
     data.sct
       ? `Embedded SCTs were checked for the ${data.sct.certificates} certificates logged as DER (issuer keys from the store, the site's internal CAs and ${sources.roots.source}).`
       : 'No DER certificates were logged: embedded SCTs could not be checked.',
-    'Online look-up (crt.sh and kin): not performed; it is opt-in and off by default, so every certificate is "not looked up". Without it, a certificate logged only after issuance and never presented with an SCT can be counted as not logged: the rate is a lower bound.',
+    onlineMethodNote(online),
     'The hospital\'s certificates: a name (most specific CN that looks like a host name, or a SAN) under one of the site\'s domains. Self-signed: subject equal to issuer.',
     `Services (Fig. 9): the first ${opts.serviceTopN ?? CERT_DEFAULTS.serviceTopN} domains of the latest top list, each reduced to its registrable domain without the public suffix, names shorter than ${opts.serviceMinLength ?? CERT_DEFAULTS.serviceMinLength} characters dropped; a certificate belongs to a service when the name occurs in its subject${opts.servicesInSans ? ' or a SAN DNS name' : ''} (case-insensitive); services with fewer than ${opts.serviceMinCerts ?? CERT_DEFAULTS.serviceMinCerts} distinct certificates are not reported.`,
     'Findings: a hospital certificate that a client validated as ok (so issued by a publicly trusted CA) with no CT evidence (dhai decides).',
     ...dreadMethodNotes(['certificate-not-in-ct'], site),
   ];
   if (data.certificates === 0) return notAvailable(['ssl.log sessions with a server certificate (cert_chain_fps, or cert_chain_fuids before Zeek 4.1)'], notes);
-  if (!feeds.relation && !data.zeekCt && !data.sct) return notAvailable([EVIDENCE_NEEDS], notes);
+  if (!feeds.relation && !data.zeekCt && !data.sct && !online) return notAvailable([EVIDENCE_NEEDS], notes);
 
   const t = (await readRows(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE logged) AS logged,
       count(*) FILTER (WHERE self_signed) AS ss, count(*) FILTER (WHERE self_signed AND logged) AS ss_logged,
       count(*) FILTER (WHERE hospital) AS h, count(*) FILTER (WHERE hospital AND logged) AS h_logged,
       count(*) FILTER (WHERE by_sct) AS by_sct, count(*) FILTER (WHERE by_zeek) AS by_zeek, count(*) FILTER (WHERE by_feed) AS by_feed,
+      ${online ? 'count(*) FILTER (WHERE by_online) AS by_online, count(*) FILTER (WHERE online_answered) AS answered,' : '0 AS by_online, 0 AS answered,'}
       count(*) FILTER (WHERE has_der) AS der, count(*) FILTER (WHERE scts > 0) AS with_scts
     FROM ct_cert`))[0]!;
   const n = Number(t.n);
@@ -65,7 +72,8 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
     certs_logged_by_sct: countShare(Number(t.by_sct), n),
     certs_logged_by_zeek: countShare(Number(t.by_zeek), n),
     certs_logged_by_feed: countShare(Number(t.by_feed), n),
-    certs_not_looked_up: countShare(n, n),
+    certs_logged_by_online: countShare(Number(t.by_online), n),
+    certs_not_looked_up: countShare(n - Number(t.answered), n),
     certs_with_der: countShare(Number(t.der), n),
     certs_with_embedded_scts: countShare(Number(t.with_scts), n),
   };
@@ -75,10 +83,19 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
     { evidence: 'embedded SCT verified', available: data.sct !== null, certificates: Number(t.by_sct) },
     { evidence: 'Zeek valid_ct_logs > 0', available: data.zeekCt, certificates: Number(t.by_zeek) },
     { evidence: 'in a CT fingerprint set', available: feeds.relation !== null, certificates: Number(t.by_feed) },
-    { evidence: 'online look-up', available: false, certificates: 0 },
+    { evidence: 'online look-up (stored answers)', available: online !== null, certificates: Number(t.by_online) },
     { evidence: 'any (logged)', available: true, certificates: Number(t.logged) },
   ];
-  charts.push(ctEvidenceChart(tables.evidence.slice(0, 3).concat(tables.evidence.slice(4))));
+  if (online) {
+    const r = online.run;
+    tables.online_lookup = [{
+      provider: online.provider?.name ?? null, endpoint: online.provider?.endpoint ?? null, looked_up_this_run: online.enabled,
+      candidates: online.candidates, private_skipped: online.privateSkipped, unnamed_skipped: online.unnamedSkipped, cached: online.cached,
+      asked: r?.asked ?? 0, found: r?.found ?? 0, not_found: r?.notFound ?? 0, failed: r?.errors ?? 0, left_for_later: online.notAsked,
+      stopped: r?.stopped ?? null, answers_used: online.answered, answers_found: online.found, first_answer: online.firstAnswer, last_answer: online.lastAnswer,
+    }];
+  }
+  charts.push(ctEvidenceChart(online ? tables.evidence : tables.evidence.slice(0, 3).concat(tables.evidence.slice(4))));
 
   const top = await latestTopList(conn, opts.serviceTopN ?? CERT_DEFAULTS.serviceTopN);
   if (top) {
@@ -104,10 +121,17 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
 
   tables.hospital_not_logged = (await readRows(conn, `SELECT key AS certificate, sha256, subject, issuer, names, zeek_ok AS validated_ok,
       has_der, scts, sct_unverified, sct_unknown_log, ${iso('not_after')} AS not_after, sessions, servers,
-      ${iso('first_ts')} AS first_seen, ${iso('last_ts')} AS last_seen, 'not looked up' AS online_lookup
+      ${iso('first_ts')} AS first_seen, ${iso('last_ts')} AS last_seen, ${online ? 'online_lookup' : `'not looked up' AS online_lookup`}
     FROM ct_cert WHERE hospital AND NOT logged ORDER BY zeek_ok DESC, sessions DESC, certificate LIMIT ${TABLE_LIMIT}`)) as Row[];
-  tables.hospital_certs = (await readRows(conn, `SELECT key AS certificate, subject, issuer, logged, by_sct, by_zeek, by_feed, zeek_ok AS validated_ok, sessions
+  tables.hospital_certs = (await readRows(conn, `SELECT key AS certificate, subject, issuer, logged, by_sct, by_zeek, by_feed, ${online ? 'by_online' : 'false AS by_online'}, zeek_ok AS validated_ok, sessions
     FROM ct_cert WHERE hospital ORDER BY sessions DESC, certificate LIMIT ${TABLE_LIMIT}`)) as Row[];
+
+  const reverse = await loggedNotSeen(conn, feeds, site.domains, TABLE_LIMIT);
+  if (reverse) {
+    tables.hospital_logged_not_seen = reverse.rows;
+    metrics.hospital_ct_certs_not_seen = reverse.total;
+    notes.push(`The reverse: ${reverse.total} certificates that the imported CT results list for the site's domains (names written after the fingerprint on a ct-fingerprints line) appear in no x509.log row and among no server certificate of the window; lines without names cannot be placed and are left out.`);
+  }
 
   const findings = tables.hospital_not_logged
     .filter((r) => r.validated_ok === true)

@@ -52,6 +52,14 @@ void describe('cert-issues with DER certificates', () => {
     assert.equal(r.tables.no_issuer_certs![0]!.names, 'cloud.medvendor.example');
   });
 
+  void test('the reputable vendors come from the site when it lists them', async () => {
+    const site = { ...s.site, reputable_vendors: [{ name: 'Hospital IT', organisations: ['Test Hospital'] }] };
+    const own = await certIssues.run({ conn: s.store.conn, site, window, certs: { roots: s.roots } });
+    assert.deepEqual(pair(own.metrics.unknown_issuer_reputable), [4, 4 / 9], 'Test Hospital now, Apple no longer');
+    assert.deepEqual(own.tables.unknown_issuer_orgs!.map((o) => o.vendor), ['Hospital IT', null, null]);
+    assert.match(own.method.join('\n'), /Hospital IT \(Test Hospital\)/);
+  });
+
   void test('our own verification: internal CA expected, expiry judged per session, each certificate once', () => {
     assert.deepEqual(pair(r.metrics.verified_sessions), [20, 20 / 22]);
     assert.equal(r.metrics.verified_certs, 7);

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { ctTransparency } from '../../src/analyses/ct-transparency.ts';
 import { serviceMetricName, servicesFromTopList } from '../../src/analyses/ct-services.ts';
 import type { Metric, SectionResult } from '../../src/analyses/types.ts';
+import { importFeedBytes } from '../../src/intel/feed-store.ts';
 import { scenario, type Scenario } from './cert-scenario.ts';
 
 const pair = (m: Metric | undefined): [number, number | null] => (typeof m === 'object' ? [m.count, m.share] : [NaN, null]);
@@ -84,6 +85,28 @@ void describe('ct-transparency evidence sources', () => {
       await s.store.close();
     }
   });
+});
+
+void test('the reverse: CT results for the site\'s domains that no sensor saw (names after the fingerprint)', async () => {
+  const s = await scenario({ feeds: false });
+  try {
+    const lines = [
+      `${'cd'.repeat(32)} vpn.hospital.example,VPN.Hospital.Example`,
+      `${'ef'.repeat(32)} www.other.example`,
+      `${'01'.repeat(32)}`,
+      `${s.certs.printer.cert.sha256} printer.hospital.example`,
+      `${'23'.repeat(20)} mail.hospital.example`,
+    ].join('\n');
+    await importFeedBytes(s.store.conn, Buffer.from(lines), { name: 'own-ct', kind: 'ct-fingerprints', source: 'test' });
+    const r = await ctTransparency.run({ conn: s.store.conn, site: s.site, window: {}, certs: { roots: s.roots, ctLogList: s.logs } });
+    assert.equal(r.metrics.hospital_ct_certs_not_seen, 2);
+    assert.deepEqual(r.tables.hospital_logged_not_seen!.map((x) => [x.sha256 ?? x.sha1, x.names]), [
+      ['cd'.repeat(32), 'vpn.hospital.example'], ['23'.repeat(20), 'mail.hospital.example'],
+    ]);
+    assert.match(r.method.join('\n'), /The reverse: 2 certificates/);
+  } finally {
+    await s.store.close();
+  }
 });
 
 void test('services from a top list: label without suffix, once, 5-character minimum, metric names', () => {
