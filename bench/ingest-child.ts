@@ -1,8 +1,10 @@
-// One contender of bench/ingest.ts, in its own process so its peak RSS is its own.
-// argv: kind (count | ctas | parquet | dhai) corpusDir outDir
+// One contender of bench/ingest.ts and bench/pseudonymise.ts, in its own process so its peak RSS is its own.
+// argv: kind (count | ctas | parquet | dhai | dhai-pseudonymised) corpusDir outDir [siteFile]
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { randomBytes } from 'node:crypto';
+import { loadSite } from '../src/config/site.ts';
 import { runIngest } from '../src/ingest/ingest.ts';
 import { parseHeader } from '../src/sources/zeek/header.ts';
 import { csvReadType } from '../src/sources/zeek/zeek-types.ts';
@@ -10,7 +12,7 @@ import { literal } from '../src/store/sql.ts';
 import { gunzipSync } from 'node:zlib';
 import { openSync, readSync, closeSync } from 'node:fs';
 
-const [kind, corpus, out] = process.argv.slice(2) as [string, string, string];
+const [kind, corpus, out, siteFile] = process.argv.slice(2) as [string, string, string, string | undefined];
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -29,10 +31,13 @@ function headOf(file: string): Buffer {
 
 const t0 = performance.now();
 let rows = 0;
-if (kind === 'dhai') {
+if (kind === 'dhai' || kind === 'dhai-pseudonymised') {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  const s = await runIngest({ paths: [corpus], db: path.join(out, 'bench.duckdb') });
+  // the same site for both, so that only pseudonymisation differs; a fresh key per run
+  const site = siteFile ? loadSite(siteFile) : undefined;
+  const pseudonymise = kind === 'dhai-pseudonymised' ? { key: randomBytes(32) } : undefined;
+  const s = await runIngest({ paths: [corpus], db: path.join(out, 'bench.duckdb'), site, pseudonymise });
   rows = s.rowsStored;
   if (s.rowsRejected || s.files.skipped) throw new Error(`bench corpus had rejects or skips: ${JSON.stringify(s.rejects)} ${JSON.stringify(s.skippedFiles.slice(0, 3))}`);
 } else {

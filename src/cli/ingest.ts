@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { loadSite } from '../config/site.ts';
 import { runIngest, type IngestProgress } from '../ingest/ingest.ts';
 import { formatSummary } from '../ingest/summary.ts';
+import { loadKey } from '../privacy/cryptopan.ts';
 import { UsageError } from '../util/errors.ts';
 import { safeText } from '../util/terminal.ts';
 import type { Runner } from './main.ts';
@@ -16,6 +17,9 @@ interface IngestFlags {
   maxRejectRate: string;
   json?: boolean;
   progress: boolean;
+  pseudonymise?: boolean;
+  pseudonymiseExternal?: boolean;
+  keyFile?: string;
 }
 
 export function registerIngest(program: Command, run: Runner): void {
@@ -28,6 +32,9 @@ export function registerIngest(program: Command, run: Runner): void {
     .option('--sensor <name>', 'sensor name for every file of this run')
     .option('--include <types>', 'also store these log types, comma-separated (e.g. notice; http only on purpose)')
     .addOption(new Option('--max-reject-rate <rate>', 'exit 1 when more than this fraction of rows is rejected').default('0.01'))
+    .option('--pseudonymise', 'replace internal addresses and host/DNS names by keyed pseudonyms (needs --site and --key-file)')
+    .option('--pseudonymise-external', 'pseudonymise every address, external ones too (implies --pseudonymise)')
+    .option('--key-file <file>', 'pseudonym key: 32 raw bytes or 64 hex characters; never stored')
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress output')
     .action(run(async (paths: string[], flags: IngestFlags) => {
@@ -41,12 +48,24 @@ export function registerIngest(program: Command, run: Runner): void {
       const site = flags.site ? loadSite(flags.site) : undefined;
       const include = flags.include?.split(',').map((s) => s.trim()).filter(Boolean);
       for (const t of include ?? []) if (!/^[a-z0-9_]+$/.test(t)) throw new UsageError(`--include: not a log type: ${t}`);
+      const pseudonymise = pseudonymiseOption(flags);
       const progress = flags.progress && !flags.json ? progressReporter() : undefined;
-      const summary = await runIngest({ paths, db: flags.db, site, sensor: flags.sensor, include, maxRejectRate, onProgress: progress?.update });
+      const summary = await runIngest({ paths, db: flags.db, site, sensor: flags.sensor, include, maxRejectRate, pseudonymise, onProgress: progress?.update });
       progress?.stop();
       process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
       return summary.exitCode;
     }));
+}
+
+function pseudonymiseOption(flags: IngestFlags): { key: Buffer; external: boolean } | undefined {
+  const on = flags.pseudonymise || flags.pseudonymiseExternal;
+  if (!on) {
+    if (flags.keyFile) throw new UsageError('--key-file is for --pseudonymise');
+    return undefined;
+  }
+  if (!flags.keyFile) throw new UsageError('--pseudonymise needs --key-file (32 raw bytes or 64 hex characters)');
+  if (!flags.site) throw new UsageError('--pseudonymise needs --site: the site tells internal addresses and names apart');
+  return { key: loadKey(flags.keyFile), external: flags.pseudonymiseExternal ?? false };
 }
 
 /** A bar on a terminal (bytes, rows/s, ETA); plain lines at most every 5 s otherwise (logs, CI). */

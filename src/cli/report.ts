@@ -7,13 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { Finding } from '../analyses/types.ts';
-import { loadSite } from '../config/site.ts';
+import { EMPTY_SITE, loadSite } from '../config/site.ts';
+import { ctLookupSettings } from '../intel/ct-online.ts';
+import { withGeoIp } from '../geoip/geoip.ts';
 import { loadBaseline } from '../report/baseline.ts';
 import { buildReport } from '../report/build.ts';
 import { compareReports, readPreviousReport } from '../report/changes.ts';
 import { parseBound } from '../report/window.ts';
 import { writeReport } from '../report/write.ts';
 import { openStore } from '../store/store.ts';
+import { siteCheck } from '../store/pseudonymisation.ts';
+import { loadKey } from '../privacy/cryptopan.ts';
+import { pseudonymisedSite } from '../privacy/site-pseudonyms.ts';
 import { UsageError } from '../util/errors.ts';
 import { safeText } from '../util/terminal.ts';
 
@@ -32,6 +37,9 @@ interface ReportFlags {
   to?: string;
   previous?: string;
   roots?: string;
+  geoip?: string;
+  ctLookup?: string | true;
+  keyFile?: string;
   failOn?: Finding['severity'];
 }
 
@@ -71,22 +79,36 @@ export function registerReport(program: Command, run: Runner, io: ReportIo = STD
     .option('--to <date>', 'last day to include (a day includes all of it), or the instant to stop before (UTC)')
     .option('--previous <dir>', 'an earlier report directory: show new and resolved findings and changed metrics')
     .option('--roots <file>', "PEM root store to verify certificates against (default: Node's Mozilla store), e.g. one of the capture's era")
+    .option('--geoip <file>', "MaxMind GeoIP2/GeoLite2 Country or City database (.mmdb): countries of exposed services' peers (dhai never downloads one; overrides the site's geoip.database)")
+    .option('--ct-lookup [provider]', 'look certificates with no other CT evidence up online by SHA-256 (crtsh, a crt.sh-compatible base URL, or a URL template with {sha256}; default: the site\'s ct_lookup.provider, else crtsh); answers are cached in the store, which is then opened for writing')
+    .option('--key-file <file>', 'the key a pseudonymised store was ingested with: the site\'s networks and domains are mapped through it')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists').choices(SEVERITIES))
     .action(run(async (flags: ReportFlags) => {
       const from = flags.from ? parseBound(flags.from, '--from') : undefined;
       const to = flags.to ? parseBound(flags.to, '--to') : undefined;
       if (from && to && from >= to) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
-      const site = flags.site ? loadSite(flags.site) : undefined;
+      const site = withGeoIp(flags.site ? loadSite(flags.site) : undefined, flags.geoip);
       if (flags.roots && !existsSync(flags.roots)) throw new UsageError(`--roots: no such file ${flags.roots}`);
+      const ctLookup = flags.ctLookup === undefined ? undefined : ctLookupSettings(site ?? EMPTY_SITE, flags.ctLookup);
+      if (ctLookup && !existsSync(flags.db)) throw new UsageError(`no store at ${flags.db} (run dhai ingest first)`);
       const siteSha256 = flags.site ? createHash('sha256').update(readFileSync(flags.site)).digest('hex') : null;
       const baseline = flags.baseline ? loadBaseline(resolveBaseline(flags.baseline)) : undefined;
       // read before writing: --previous may be the --out directory itself
       const previous = flags.previous ? readPreviousReport(flags.previous) : undefined;
 
-      const store = await openStore(flags.db, { readOnly: true });
+      const key = flags.keyFile ? loadKey(flags.keyFile) : undefined;
+      // the store checks the key against its record (and a read-only open refuses a pseudonymised store without one)
+      const store = await openStore(flags.db, { readOnly: ctLookup === undefined, pseudonymKey: key });
       let built;
       try {
-        built = await buildReport({ conn: store.conn, site, siteSha256, baseline, window: { from, to }, certs: flags.roots ? { rootsFile: flags.roots } : undefined });
+        const p = store.pseudonymisation;
+        if (p && !key) throw new UsageError(`store ${flags.db} is pseudonymised: give the key it was ingested with (--key-file K)`);
+        // a pseudonymised store holds the site's networks and names as pseudonyms: the analyses look for those
+        const analysisSite = p && key && site ? pseudonymisedSite(site, key, p.scope) : site;
+        if (p && key && site && siteCheck(key, site) !== p.siteCheck) {
+          io.err('dhai: warning: --site differs from the site the store was pseudonymised with (internal networks or domains): addresses and names it adds were stored as they were\n');
+        }
+        built = await buildReport({ conn: store.conn, site: analysisSite, siteSha256, baseline, window: { from, to }, certs: flags.roots || ctLookup ? { rootsFile: flags.roots, ctLookup } : undefined });
       } finally {
         await store.close();
       }

@@ -8,6 +8,8 @@ import { safeColumn } from '../sources/zeek/lines.ts';
 import { containerInner, csvReadType, storageType } from '../sources/zeek/zeek-types.ts';
 import { ident, literal } from '../store/sql.ts';
 import { CORE_SCHEMAS } from '../store/zeek-schema.ts';
+import { PseudonymSql, type StoredColumn } from './pseudonymise-sql.ts';
+import type { IngestPseudonymiser } from './pseudonymise.ts';
 
 export interface LossFacts {
   connWithMissedBytes?: number;
@@ -20,8 +22,18 @@ export interface LossFacts {
 /** Which of Zeek's text markers occur in the files (a conversion is only paid for where needed). */
 export interface TextMarks {
   empty: boolean;
+  /** a backslash occurs: text values are decoded (`\\` and `\xHH`) */
   backslashes: boolean;
 }
+
+// Zeek's TSV escapes decoded in SQL exactly as unescapeZeek (values.ts) decodes them: `\xHH` is a byte, `\\` a
+// backslash, any other backslash stays; text that is not UTF-8 once decoded is kept as written. Only values
+// holding a backslash pay for the regular expression.
+const ESCAPE_TOKENS = String.raw`\\x[0-9a-fA-F]{2}|\\\\|[^\\]+|\\`;
+const ZEEK_TEXT_MACRO = String.raw`CREATE OR REPLACE MACRO zeek_text(v) AS CASE WHEN contains(v, '\') THEN
+  coalesce(try(decode(list_reduce(list_transform(regexp_extract_all(v, '${ESCAPE_TOKENS}'),
+    t -> CASE WHEN t = '\\' THEN unhex('5c') WHEN t[1] = '\' AND strlen(t) = 4 THEN unhex(t[3:4]) ELSE encode(t) END),
+    (a, b) -> a || b))), v) ELSE v END`;
 const ALL_MARKS: TextMarks = { empty: true, backslashes: true };
 
 export interface PartTarget {
@@ -38,6 +50,12 @@ function pick(l: LossFacts, logType: string): LossFacts {
     : { reports: l.reports, maxPercentLost: l.maxPercentLost, sumPercentLost: l.sumPercentLost };
 }
 
+// Parquet dictionaries per log type: conn.log and ssl.log are mostly high-cardinality numbers and hashes, whose
+// dictionaries DuckDB builds and then abandons; a limit of 4096 entries gives up early (measured on the bench
+// corpus: conn 10 %, ssl 5-20 % less CPU for parts 3-7 % larger). dns.log's repeating names keep the default
+// (its parts grew 25 % under the limit).
+const DICTIONARY_LIMIT: Record<string, number> = { conn: 4096, ssl: 4096 };
+
 const TIME_OF = (x: string) => `make_timestamp(CAST(round(CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
 
 export class PartWriter {
@@ -45,12 +63,25 @@ export class PartWriter {
     private instance: DuckDBInstance,
     private conn: DuckDBConnection,
     private readonly settings: Record<string, string>,
+    private readonly pseudonyms?: PseudonymSql,
   ) {}
 
-  static async create(threads = 2, memoryLimit = '1GB'): Promise<PartWriter> {
-    const settings = { threads: String(threads), memory_limit: memoryLimit, preserve_insertion_order: 'true' };
+  /** With `pseudonymiser`, every part is written with the pseudonymised columns replaced (ingest/pseudonymise.ts). */
+  static async create(opts: { threads?: number; memoryLimit?: string; pseudonymiser?: IngestPseudonymiser } = {}): Promise<PartWriter> {
+    const settings = { threads: String(opts.threads ?? 2), memory_limit: opts.memoryLimit ?? '1GB', preserve_insertion_order: 'true' };
+    const pseudonyms = opts.pseudonymiser ? new PseudonymSql(opts.pseudonymiser) : undefined;
     const instance = await DuckDBInstance.create(':memory:', settings);
-    return new PartWriter(instance, await instance.connect(), settings);
+    return new PartWriter(instance, await PartWriter.connect(instance, pseudonyms), settings, pseudonyms);
+  }
+
+  private static async connect(instance: DuckDBInstance, pseudonyms?: PseudonymSql): Promise<DuckDBConnection> {
+    const conn = await instance.connect();
+    await conn.run(ZEEK_TEXT_MACRO);
+    // the log rows are always the probe side: DuckDB's estimate of a TSV scan can be lower than a map table's
+    // size, and it then built a hash table of the whole batch (RSS over 1 GiB, measured) to probe with the map
+    await conn.run(`SET disabled_optimizers = 'build_side_probe_side'`);
+    await pseudonyms?.attach(conn);
+    return conn;
   }
 
   /**
@@ -66,28 +97,35 @@ export class PartWriter {
    * cost each): each row gets its own file's id through the file name.
    */
   async fromTsvFiles(files: { file: string; id: number }[], h: ZeekHeader, t: PartTarget, marks: TextMarks = ALL_MARKS): Promise<{ rows: number } | { error: string }> {
-    // the fast path only takes files without \xHH escapes, so a backslash pair is the only escape left
-    const text = (x: string) => (marks.backslashes ? `replace(${x}, '\\\\', '\\')` : x);
+    const text = (x: string) => (marks.backslashes ? `zeek_text(${x})` : x);
     const core = CORE_SCHEMAS[t.logType] ?? [];
     const readCols: string[] = [];
-    const exprs: string[] = [];
+    const stored: StoredColumn[] = [];
     h.fields.forEach((field, i) => {
       const c = `c${i}`;
       const type = h.types[i]!;
       const name = safeColumn(field);
       const coreType = core.find((f) => f.column === name)?.type;
       readCols.push(`${literal(c)}: ${literal(csvReadType(type))}`);
-      let e: string;
       const inner = containerInner(type);
-      if (inner !== undefined) {
-        const elem = inner === 'time' ? TIME_OF('x') : storageType(inner) === 'VARCHAR' ? text('x') : `CAST(x AS ${storageType(inner)})`;
-        e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE list_transform(string_split(${c}, ${literal(h.setSeparator)}), x -> ${elem}) END`;
-      } else if (type === 'time') e = TIME_OF(c);
-      else if (storageType(type) === 'VARCHAR' && marks.empty) e = `CASE WHEN ${c} = ${literal(h.emptyField)} THEN '' ELSE ${text(c)} END`;
-      else if (storageType(type) === 'VARCHAR') e = text(c);
-      else e = c;
-      if (coreType && storageType(coreType) !== storageType(type)) e = `CAST(${e} AS ${storageType(coreType)})`;
-      exprs.push(`${e} AS ${ident(name)}`);
+      // the stored value from the column's text (a function: pseudonymisation may rewrite the text first)
+      const build = (raw: string): string => {
+        let e: string;
+        if (inner !== undefined) {
+          const split = `string_split(${raw}, ${literal(h.setSeparator)})`;
+          // a lambda per element only where one is needed: list casts cost half as much (measured on dns.log)
+          const list = inner === 'time' ? `list_transform(${split}, x -> ${TIME_OF('x')})`
+            : storageType(inner) !== 'VARCHAR' ? `CAST(${split} AS ${storageType(inner)}[])`
+              : marks.backslashes ? `list_transform(${split}, x -> ${text('x')})` : split;
+          e = `CASE WHEN ${raw} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE ${list} END`;
+        } else if (type === 'time') e = TIME_OF(raw);
+        else if (storageType(type) === 'VARCHAR' && marks.empty) e = `CASE WHEN ${raw} = ${literal(h.emptyField)} THEN '' ELSE ${text(raw)} END`;
+        else if (storageType(type) === 'VARCHAR') e = text(raw);
+        else e = raw;
+        return coreType && storageType(coreType) !== storageType(type) ? `CAST(${e} AS ${storageType(coreType)})` : e;
+      };
+      const format = { separator: inner !== undefined ? h.setSeparator : undefined, empty: h.emptyField };
+      stored.push({ name, expr: build(c), zeekType: coreType ?? type, text: { raw: c, format, build } });
     });
     const one = files.length === 1;
     const csv = `read_csv([${files.map((f) => literal(f.file)).join(', ')}], delim = ${literal(h.separator)}, quote = '', escape = '',
@@ -95,7 +133,7 @@ export class PartWriter {
       filename = ${one ? 'false' : 'true'}, columns = {${readCols.join(', ')}})`;
     const src = one ? csv : `${csv} t JOIN (VALUES ${files.map((f) => `(${literal(f.file)}, ${f.id})`).join(', ')}) ids(fname, fid) ON t.filename = ids.fname`;
     try {
-      return { rows: await this.copy(exprs, src, t, one ? undefined : 'fid') };
+      return { rows: await this.copy(stored, src, t, one ? undefined : 'fid') };
     } catch (e) {
       rmSync(t.out, { force: true });
       await this.recoverIfBroken(e as Error);
@@ -107,17 +145,17 @@ export class PartWriter {
   async fromCanonical(file: string, columns: Column[], t: PartTarget): Promise<number> {
     if (columns.length === 0) return 0;
     const readCols: string[] = [];
-    const exprs: string[] = [];
+    const stored: StoredColumn[] = [];
     for (const col of columns) {
       const inner = containerInner(col.type);
       const readType = col.type === 'time' ? 'BIGINT' : inner === 'time' ? 'BIGINT[]' : storageType(col.type);
       readCols.push(`${literal(col.column)}: ${literal(readType)}`);
       const c = ident(col.column);
       const e = col.type === 'time' ? `make_timestamp(${c})` : inner === 'time' ? `list_transform(${c}, x -> make_timestamp(x))` : c;
-      exprs.push(`${e} AS ${c}`);
+      stored.push({ name: col.column, expr: e, zeekType: col.type });
     }
     const src = `read_json(${literal(file)}, format = 'newline_delimited', records = true, columns = {${readCols.join(', ')}})`;
-    return this.copy(exprs, src, t);
+    return this.copy(stored, src, t);
   }
 
   /** Capture-loss facts of a written part: conn.log's missed_bytes, capture_loss.log's percent_lost. */
@@ -165,11 +203,23 @@ export class PartWriter {
     return out;
   }
 
-  private async copy(exprs: string[], src: string, t: PartTarget, idColumn?: string): Promise<number> {
+  private async copy(stored: StoredColumn[], src: string, t: PartTarget, idColumn?: string): Promise<number> {
     const id = idColumn ?? String(t.fileId);
-    const sql = `COPY (SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id
-      FROM ${src}) TO ${literal(t.out)} (FORMAT parquet)`;
-    const r = await this.conn.runAndReadAll(sql);
+    // pseudonymisation replaces some expressions and joins the run's map tables to the source
+    const { exprs, joins, written } = this.pseudonyms?.apply(t.logType, stored) ?? { exprs: stored.map((c) => `${c.expr} AS ${ident(c.name)}`), joins: '', written: [] };
+    const select = `SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id FROM ${src}${joins}`;
+    let r;
+    try {
+      const dict = DICTIONARY_LIMIT[t.logType];
+      r = await this.conn.runAndReadAll(`COPY (${select}) TO ${literal(t.out)} (FORMAT parquet${dict ? `, DICTIONARY_SIZE_LIMIT ${dict}` : ''})`);
+    } catch (e) {
+      // what Node mapped is in its cache either way; a broken instance reloads it all (connect)
+      await this.pseudonyms?.flush(this.conn).catch(() => undefined);
+      throw e;
+    }
+    // what Node mapped during the COPY, and what it kept, join the map tables for the next ones
+    await this.pseudonyms?.flush(this.conn);
+    await this.pseudonyms?.learn(this.conn, t.out, written);
     return Number(r.getRows()[0]?.[0] ?? 0);
   }
 
@@ -183,7 +233,7 @@ export class PartWriter {
       // already unusable
     }
     this.instance = await DuckDBInstance.create(':memory:', this.settings);
-    this.conn = await this.instance.connect();
+    this.conn = await PartWriter.connect(this.instance, this.pseudonyms);
   }
 
   close(): void {

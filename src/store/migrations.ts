@@ -2,7 +2,7 @@
 // written by a newer dhai is refused rather than misread.
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: { version: number; sql: string[] }[] = [
   {
@@ -20,6 +20,13 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
         file_id INTEGER NOT NULL, kind VARCHAR NOT NULL, reason VARCHAR NOT NULL, count BIGINT NOT NULL,
         examples VARCHAR[] NOT NULL)`,
     ],
+  },
+  {
+    // no table changes: from version 2 dhai_meta may record that the store is pseudonymised
+    // (store/pseudonymisation.ts), which a dhai that predates it would ignore and misread the data; the
+    // version makes such a dhai refuse the store instead
+    version: 2,
+    sql: [],
   },
 ];
 

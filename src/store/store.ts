@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.ts';
 import { migrate } from './migrations.ts';
+import { keyCheck, readPseudonymisation, type Pseudonymisation } from './pseudonymisation.ts';
 import { ident, literal } from './sql.ts';
 import { CORE_SCHEMAS, TAG_COLUMNS } from './zeek-schema.ts';
 import { storageType } from '../sources/zeek/zeek-types.ts';
@@ -17,6 +18,8 @@ export interface Store {
   readonly partsDir: string;
   readonly readOnly: boolean;
   readonly conn: DuckDBConnection;
+  /** set when the store holds pseudonymised data (store/pseudonymisation.ts) */
+  readonly pseudonymisation?: Pseudonymisation;
   /** recreate the log views after parts were added */
   refreshViews(): Promise<void>;
   close(): Promise<void>;
@@ -26,6 +29,12 @@ export interface OpenOptions {
   readOnly?: boolean;
   threads?: number;
   memoryLimit?: string;
+  /**
+   * The key a pseudonymised store was ingested with: checked against the store's record. Without it a
+   * read-only open of a pseudonymised store is refused (its analyses would misread the data), and with it a
+   * store that is not pseudonymised is.
+   */
+  pseudonymKey?: Uint8Array;
 }
 
 export function partsDirOf(dbPath: string): string {
@@ -64,11 +73,17 @@ export async function openStore(dbPath: string, opts: OpenOptions = {}): Promise
     mkdirSync(stagingDirOf(dbPath), { recursive: true });
     await reconcileParts(conn, dbPath);
   }
+  const pseudonymisation = await checkPseudonymisation(conn, dbPath, readOnly, opts.pseudonymKey).catch((e: unknown) => {
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  });
   const store: Store = {
     dbPath,
     partsDir,
     readOnly,
     conn,
+    pseudonymisation,
     refreshViews: () => createLogViews(conn, partsDir, readOnly),
     close: async () => {
       conn.closeSync();
@@ -77,6 +92,18 @@ export async function openStore(dbPath: string, opts: OpenOptions = {}): Promise
   };
   await store.refreshViews();
   return store;
+}
+
+async function checkPseudonymisation(conn: DuckDBConnection, dbPath: string, readOnly: boolean, key?: Uint8Array): Promise<Pseudonymisation | undefined> {
+  const hasMeta = Number((await conn.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dhai_meta'`)).getRows()[0]![0]) > 0;
+  const p = hasMeta ? await readPseudonymisation(conn) : undefined;
+  if (key) {
+    if (!p) throw new UsageError(`store ${dbPath} is not pseudonymised: --key-file is only for pseudonymised stores`);
+    if (keyCheck(key) !== p.keyCheck) throw new UsageError(`--key-file: not the key store ${dbPath} was pseudonymised with`);
+  } else if (p && readOnly) {
+    throw new UsageError(`store ${dbPath} is pseudonymised: give the key it was ingested with (dhai report --key-file K)`);
+  }
+  return p;
 }
 
 /**

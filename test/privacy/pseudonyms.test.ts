@@ -112,6 +112,8 @@ void describe('name pseudonyms', () => {
     }
     fc.assert(
       fc.property(nameArb, (n) => {
+        // an IP literal goes through Crypto-PAn, where an octet may map to itself (tested in cryptopan tests)
+        fc.pre(!/^\d+\.\d+\.\d+\.\d+$/.test(n));
         const out = names.name(n);
         const inputLabels = n.split('.');
         const keep = keptSuffixLabels(n);

@@ -16,6 +16,7 @@ export interface LogFile {
 
 const CORE = Object.keys(CORE_SCHEMAS).sort((a, b) => b.length - a.length);
 // names that look like Zeek logs when met while walking a directory
+const STAT_GROUP = 64;
 const LOGLIKE = /\.(log|json)(\.|$)|\.log\.[a-z]+$/i;
 
 /** The log type a file name implies, or undefined. */
@@ -49,11 +50,15 @@ export async function discover(paths: string[]): Promise<{ files: LogFile[]; mis
   };
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue; // dhai's own staging and editors' temp files
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && LOGLIKE.test(e.name)) await add(p);
+    // entries a group at a time: one stat (and gzip check) after another cost 0.3 s for 1920 hourly files,
+    // and all at once could run out of file descriptors in a large tree
+    for (let i = 0; i < entries.length; i += STAT_GROUP) {
+      await Promise.all(entries.slice(i, i + STAT_GROUP).map(async (e) => {
+        if (e.name.startsWith('.')) return; // dhai's own staging and editors' temp files
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.isFile() && LOGLIKE.test(e.name)) await add(p);
+      }));
     }
   };
   for (const p of paths) {

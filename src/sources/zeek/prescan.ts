@@ -2,8 +2,12 @@
 // the checks that decide whether DuckDB may read the file directly (fast path) or Node must read it line by
 // line (irregular or damaged input). gzip input is decompressed here, in parallel across files, to a
 // staging file, because DuckDB inflates .gz on a single thread.
+//
+// Cost matters: this pass runs on the main thread beside DuckDB's two threads, so every byte is touched as
+// few times as possible (one read into a reused buffer, sha256, one search per marker; no copies of chunks).
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
@@ -20,11 +24,9 @@ export interface ScanResult {
   format: 'tsv' | 'json' | 'unknown';
   /** valid UTF-8 throughout */
   utf8: boolean;
-  /** a `\x` escape occurs in the data (the fast path does not decode escapes) */
-  escapes: boolean;
   /** the header's empty-field marker, e.g. `(empty)`, occurs in the data (else no column needs converting) */
   emptyMarks: boolean;
-  /** an escaped backslash (`\\`) occurs in the data: text columns need it decoded */
+  /** a backslash occurs in the data (Zeek's `\\` and `\xHH` escapes): text columns need decoding */
   backslashes: boolean;
   /** lines starting with '#' after the header, other than one final #close */
   extraMetaLines: number;
@@ -36,6 +38,7 @@ export interface ScanResult {
   lines?: number;
   /** bytes up to the end of the last complete line: a live log's unfinished last line waits for next time */
   coveredBytes: number;
+  /** sha256 of those bytes (plain files only: a .gz file is only ever stored whole, by its own hash) */
   coveredSha256: string;
   /** sha256 of the first `prefixAt` bytes, when asked (to recognise a file that grew) */
   prefixSha256?: string;
@@ -44,64 +47,72 @@ export interface ScanResult {
 }
 
 const HEAD_BYTES = 1 << 20;
+// reads of 1 MiB: the pass over one chunk (mostly sha256) then takes under a millisecond, so the main thread
+// stays free to answer DuckDB's calls into Node between chunks
+const READ_BYTES = 256 << 10;
+
+// read buffers are reused: a fresh 4 MiB buffer per read cost more in page faults and GC than the hash
+const freeBuffers: Buffer[] = [];
+const takeBuffer = () => freeBuffers.pop() ?? Buffer.allocUnsafe(READ_BYTES);
+const giveBuffer = (b: Buffer) => {
+  if (freeBuffers.length < 4) freeBuffers.push(b);
+};
 
 export async function scanFile(
   file: string,
   opts: { gzip: boolean; stagingPath?: string; prefixAt?: number },
 ): Promise<ScanResult> {
+  return opts.gzip ? scanGzip(file, opts.stagingPath, opts.prefixAt) : scanPlain(file, opts.prefixAt);
+}
+
+async function scanPlain(file: string, prefixAt?: number): Promise<ScanResult> {
+  const hash = createHash('sha256');
+  const st = new LineStats(hash, prefixAt);
+  const fh = await open(file, 'r');
+  const buf = takeBuffer();
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      st.push(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    giveBuffer(buf);
+    await fh.close();
+  }
+  const fin = st.finish();
+  if (!fin.closed) fin.lines = await countLines(file, fin.coveredBytes);
+  return { sha256: hash.digest('hex'), size: st.bytes, plainPath: file, plainSize: st.bytes, ...fin };
+}
+
+async function scanGzip(file: string, stagingPath: string | undefined, prefixAt?: number): Promise<ScanResult> {
+  if (!stagingPath) throw new Error('gzip input needs a staging path');
   const fileHash = createHash('sha256');
   let size = 0;
   let gzipError: string | undefined;
-  const source = createReadStream(file, { highWaterMark: 4 << 20 });
-  let plain: AsyncIterable<Buffer> = source;
-  let out: ReturnType<typeof createWriteStream> | undefined;
-  if (opts.gzip) {
-    if (!opts.stagingPath) throw new Error('gzip input needs a staging path');
-    source.on('data', (b: Buffer | string) => {
-      const buf = b as Buffer;
-      fileHash.update(buf);
-      size += buf.length;
-    });
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    source.pipe(gunzip);
-    source.on('error', (e) => gunzip.destroy(e));
-    plain = gunzip;
-    out = createWriteStream(opts.stagingPath);
-  }
-
-  const plainHash = opts.gzip ? createHash('sha256') : fileHash;
-  const st = new LineStats(plainHash, opts.prefixAt);
-  let head: Buffer | undefined;
-  let headLen = 0;
+  const source = createReadStream(file, { highWaterMark: 1 << 20 });
+  source.on('data', (b: Buffer | string) => {
+    fileHash.update(b as Buffer);
+    size += b.length;
+  });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  source.pipe(gunzip);
+  source.on('error', (e) => gunzip.destroy(e));
+  const out = createWriteStream(stagingPath);
+  // the plain bytes are hashed by nobody: a .gz file is identified by its compressed bytes
+  const st = new LineStats(undefined, prefixAt);
   try {
-    for await (const chunk of plain) {
-      const buf = chunk;
-      if (!opts.gzip) size += buf.length;
-      if (headLen < HEAD_BYTES) {
-        head = head ? Buffer.concat([head, buf.subarray(0, HEAD_BYTES - headLen)]) : buf.subarray(0, HEAD_BYTES);
-        headLen = head.length;
-      }
-      st.push(buf, head!);
-      if (out && !out.write(buf)) await once(out, 'drain');
+    for await (const chunk of gunzip) {
+      const buf = chunk as Buffer;
+      st.push(buf);
+      if (!out.write(buf)) await once(out, 'drain');
     }
   } catch (e) {
-    if (!opts.gzip) throw e;
     gzipError = (e as Error).message;
   }
-  if (out) {
-    out.end();
-    await once(out, 'finish');
-  }
-  const fin = st.finish(head ?? Buffer.alloc(0));
-  if (!opts.gzip && !fin.closed) fin.lines = await countLines(file, fin.coveredBytes);
-  return {
-    sha256: fileHash.digest('hex'),
-    size,
-    plainPath: opts.gzip ? opts.stagingPath! : file,
-    plainSize: st.bytes,
-    gzipError,
-    ...fin,
-  };
+  out.end();
+  await once(out, 'finish');
+  return { sha256: fileHash.digest('hex'), size, plainPath: stagingPath, plainSize: st.bytes, gzipError, ...st.finish() };
 }
 
 async function countLines(file: string, bytes: number): Promise<number> {
@@ -114,9 +125,12 @@ async function countLines(file: string, bytes: number): Promise<number> {
   return n;
 }
 
+type Finished = Omit<ScanResult, 'sha256' | 'size' | 'plainPath' | 'plainSize' | 'gzipError'>;
+
 /**
  * Streaming line statistics over the plain bytes. The hash is fed whole lines only, so when the input ends
  * with an unfinished line the hash of the complete part (what this ingest covers) is known before the rest.
+ * push() does not keep the chunk: the caller may reuse its buffer.
  */
 class LineStats {
   bytes = 0;
@@ -124,7 +138,9 @@ class LineStats {
   private utf8 = true;
   private carry: Buffer = Buffer.alloc(0);
   private header: HeaderParse | undefined;
-  private escapes = false;
+  private head = Buffer.alloc(0);
+  private dataStart = 0;
+  private emptyMarker: Buffer | undefined;
   private emptyMarks = false;
   private backslashes = false;
   private metaLines: number[] = []; // absolute offsets of lines starting with '#'
@@ -132,76 +148,86 @@ class LineStats {
   private prefixSha256: string | undefined;
 
   constructor(
-    private readonly hash: Hash,
+    private readonly hash: Hash | undefined,
     private readonly prefixAt?: number,
   ) {
-    if (prefixAt === 0) this.prefixSha256 = hash.copy().digest('hex');
+    if (prefixAt === 0 && hash) this.prefixSha256 = hash.copy().digest('hex');
   }
 
-  push(buf: Buffer, head: Buffer): void {
-    this.bytes += buf.length;
-    if (this.header === undefined) this.header = parseHeader(head);
-    const lastNl = buf.lastIndexOf(10);
-    if (lastNl < 0) {
-      this.carry = this.carry.length ? Buffer.concat([this.carry, buf]) : buf;
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.header === undefined) {
+      this.header = parseHeader(chunk.subarray(0, HEAD_BYTES));
+      this.head = Buffer.from(chunk.subarray(0, 64));
+      this.dataStart = this.header.dataOffset;
+      const empty = this.header.header?.emptyField;
+      this.emptyMarker = empty ? Buffer.from(empty, 'latin1') : undefined;
+    }
+    this.bytes += chunk.length;
+    const firstNl = chunk.indexOf(10);
+    if (firstNl < 0) {
+      this.carry = Buffer.concat([this.carry, chunk]);
       return;
     }
-    const whole = this.carry.length ? Buffer.concat([this.carry, buf.subarray(0, lastNl + 1)]) : buf.subarray(0, lastNl + 1);
-    this.carry = buf.subarray(lastNl + 1);
-    this.consume(whole);
+    const lastNl = chunk.lastIndexOf(10);
+    if (this.carry.length) {
+      // only the line that straddles two chunks is copied
+      this.consume(Buffer.concat([this.carry, chunk.subarray(0, firstNl + 1)]));
+      if (lastNl > firstNl) this.consume(chunk.subarray(firstNl + 1, lastNl + 1));
+    } else {
+      this.consume(chunk.subarray(0, lastNl + 1));
+    }
+    this.carry = Buffer.from(chunk.subarray(lastNl + 1));
   }
 
+  /** A run of complete lines (ends with a newline, starts at a line start). */
   private consume(whole: Buffer): void {
     const base = this.hashed;
-    if (this.prefixAt !== undefined && base < this.prefixAt && base + whole.length >= this.prefixAt) {
-      const cut = this.prefixAt - base;
-      this.hash.update(whole.subarray(0, cut));
-      this.prefixSha256 = this.hash.copy().digest('hex');
-      this.hash.update(whole.subarray(cut));
-    } else this.hash.update(whole);
-    this.hashed += whole.length;
-    if (this.utf8 && !isUtf8(whole)) this.utf8 = false;
-    const dataStart = this.header?.dataOffset ?? 0;
-    if (!this.escapes && whole.includes('\\x')) {
-      for (let i = whole.indexOf('\\x'); i >= 0; i = whole.indexOf('\\x', i + 2)) {
-        if (base + i >= dataStart) {
-          this.escapes = true;
-          break;
-        }
-      }
+    if (this.hash) {
+      if (this.prefixAt !== undefined && base < this.prefixAt && base + whole.length >= this.prefixAt) {
+        const cut = this.prefixAt - base;
+        this.hash.update(whole.subarray(0, cut));
+        this.prefixSha256 = this.hash.copy().digest('hex');
+        this.hash.update(whole.subarray(cut));
+      } else this.hash.update(whole);
     }
-    const empty = this.header?.header?.emptyField;
-    if (!this.emptyMarks && empty && whole.includes(empty)) this.emptyMarks = true;
-    if (!this.backslashes && whole.includes('\\\\')) this.backslashes = true;
+    this.hashed += whole.length;
+    // no UTF-8 sequence contains a newline byte, so checking line runs one by one is exact
+    if (this.utf8 && !isUtf8(whole)) this.utf8 = false;
+    // markers are searched in the data only (the header itself names the empty marker)
+    const from = Math.max(0, this.dataStart - base);
+    if (!this.backslashes && whole.indexOf(0x5c, from) >= 0) this.backslashes = true;
+    if (!this.emptyMarks && this.emptyMarker && whole.indexOf(this.emptyMarker, from) >= 0) this.emptyMarks = true;
     // lines starting with '#' (header, #close, or damage), found by jumping rather than walking every line
     if (whole[0] === 0x23) this.metaLines.push(base);
     for (let j = whole.indexOf('\n#'); j >= 0 && j + 1 < whole.length; j = whole.indexOf('\n#', j + 1)) this.metaLines.push(base + j + 1);
     this.lastLineStart = base + whole.lastIndexOf(10, whole.length - 2) + 1;
   }
 
-  finish(head: Buffer): Omit<ScanResult, 'sha256' | 'size' | 'plainPath' | 'plainSize' | 'gzipError'> {
-    const header = this.header ?? parseHeader(head);
+  finish(): Finished {
+    const header = this.header ?? parseHeader(Buffer.alloc(0));
     const coveredBytes = this.hashed;
-    const coveredSha256 = this.hash.copy().digest('hex');
+    const coveredSha256 = this.hash ? this.hash.copy().digest('hex') : '';
     const trailing = this.carry;
     if (trailing.length) {
-      this.hash.update(trailing);
+      this.hash?.update(trailing);
       if (this.utf8 && !isUtf8(trailing)) this.utf8 = false;
+      const from = Math.max(0, this.dataStart - this.hashed);
+      if (trailing.indexOf(0x5c, from) >= 0) this.backslashes = true;
+      if (this.emptyMarker && trailing.indexOf(this.emptyMarker, from) >= 0) this.emptyMarks = true;
     }
-    const dataStart = header.dataOffset;
-    const meta = this.metaLines.filter((o) => o >= dataStart);
+    const meta = this.metaLines.filter((o) => o >= header.dataOffset);
     let closed = false;
     if (meta.length && meta[meta.length - 1] === this.lastLineStart && trailing.length === 0) {
       closed = true;
       meta.pop();
     } else if (trailing.subarray(0, 6).toString('latin1') === '#close') closed = true; // footer without final newline
-    const first = head.subarray(0, 64).toString('latin1').trimStart();
+    const first = this.head.toString('latin1').trimStart();
     const format: ScanResult['format'] = header.header ? 'tsv' : first.startsWith('{') ? 'json' : 'unknown';
     return {
       header,
       format,
       utf8: this.utf8,
-      escapes: this.escapes,
       emptyMarks: this.emptyMarks,
       backslashes: this.backslashes,
       extraMetaLines: meta.length,
