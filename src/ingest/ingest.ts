@@ -9,13 +9,15 @@ import { convertLines } from '../sources/zeek/lines.ts';
 import { scanFile, type ScanResult } from '../sources/zeek/prescan.ts';
 import type { RejectReason } from '../sources/zeek/rejects.ts';
 import { openStore, partPath, stagedPartPath, stagingDirOf, type Store } from '../store/store.ts';
-import { DEFAULT_LOG_TYPES, PRIVACY_EXCLUDED } from '../store/zeek-schema.ts';
+import { DEFAULT_LOG_TYPES } from '../store/zeek-schema.ts';
 import type { Site } from '../config/site.ts';
 import { PartWriter, type LossFacts } from './part-writer.ts';
 import { planFromScan, type Plan } from './file-plan.ts';
 import { Manifest } from './manifest.ts';
 import { summarise, type FileOutcome, type IngestSummary } from './summary.ts';
 import { pseudonymiserFor } from './pseudonymise-store.ts';
+import { gzipReject, skipOutcome, typeSkip, withheld } from './outcomes.ts';
+import { Semaphore } from './semaphore.ts';
 
 export interface IngestOptions {
   paths: string[];
@@ -130,7 +132,7 @@ async function loadBatch(store: Store, writer: PartWriter, manifest: Manifest, b
     outcomes.push({
       path: i.p.file.path, status: 'ingested', format: 'tsv', logType: i.logType, sensor: i.sensor, rowsRead: stored,
       rowsStored: stored, rowsRejected: 0, closed: i.scan.closed, fastPath: true, rejects: [], loss: f?.loss,
-      skippedLines: i.scan.header.skipped.length ? withheld(o, [{ reason: 'not Zeek output', count: i.scan.header.skipped.length, examples: i.scan.header.skipped }]) : [],
+      skippedLines: i.scan.header.skipped.length ? withheld(o.pseudonymise !== undefined, [{ reason: 'not Zeek output', count: i.scan.header.skipped.length, examples: i.scan.header.skipped }]) : [],
     });
     return {
       id: ids[k]!, path: i.p.file.path, sha256: i.scan.sha256, size: i.scan.size,
@@ -259,10 +261,6 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   }
 }
 
-function skipOutcome(file: string, reason: string, kind: string, logType?: string): FileOutcome {
-  return { path: file, status: 'skipped', skipKind: kind, reason, logType, rowsRead: 0, rowsStored: 0, rowsRejected: 0, closed: false, fastPath: false, rejects: [], skippedLines: [] };
-}
-
 async function loadOne(
   store: Store,
   writer: PartWriter,
@@ -325,8 +323,8 @@ async function loadOne(
     }
     rows = res.rowsWritten > 0 ? await writer.fromCanonical(out, res.columns, { out: staged(logType), logType, sensor, fileId }) : 0;
     rowsRead = res.rowsRead;
-    rejects = withheld(o, res.rejects.list());
-    skippedLines = withheld(o, res.skipped.list());
+    rejects = withheld(o.pseudonymise !== undefined, res.rejects.list());
+    skippedLines = withheld(o.pseudonymise !== undefined, res.skipped.list());
     closed = closed || res.closed;
     if (scan.gzipError) rejects.push(gzipReject(scan.gzipError));
   }
@@ -345,7 +343,7 @@ async function loadOne(
     rejects, skippedLines, staged: part ? staged(logType) : undefined,
   });
   const headerSkips = scan.header.skipped.length && fastPath
-    ? withheld(o, [{ reason: 'not Zeek output', count: scan.header.skipped.length, examples: scan.header.skipped.map((s) => ({ line: s.line, text: s.text })) }])
+    ? withheld(o.pseudonymise !== undefined, [{ reason: 'not Zeek output', count: scan.header.skipped.length, examples: scan.header.skipped.map((s) => ({ line: s.line, text: s.text })) }])
     : [];
   // a plain file ending in an unfinished line (a live log mid-write, or a truncated copy) keeps that line for
   // the next run: said in the summary, never dropped silently
@@ -356,40 +354,6 @@ async function loadOne(
     path: file.path, status: grown ? 'grown' : 'ingested', format: scan.format, logType, sensor, rowsRead, rowsStored: rows, rowsRejected,
     closed, fastPath, rejects, skippedLines: [...headerSkips, ...skippedLines],
   };
-}
-
-class Semaphore {
-  private waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
-function typeSkip(file: string, logType: string): FileOutcome {
-  const why = PRIVACY_EXCLUDED.has(logType)
-    ? `${logType} log not ingested: payload-bearing logs are excluded by default (privacy rule); --include ${logType} to store it`
-    : `${logType} log not used by the analyses; --include ${logType} to store it`;
-  return skipOutcome(file, why, 'log-type', logType);
-}
-
-/** A pseudonymised store keeps no log text: examples of rejected and skipped lines keep only their numbers. */
-function withheld(o: IngestOptions, list: RejectReason[]): RejectReason[] {
-  if (!o.pseudonymise) return list;
-  return list.map((r) => ({ ...r, examples: r.examples.map((e) => ({ line: e.line, text: '(text withheld: pseudonymised ingest)' })) }));
-}
-
-function gzipReject(msg: string): RejectReason {
-  return { reason: `gzip stream damaged (${msg}); rows after the damage are lost`, count: 1, examples: [] };
 }
 
 function sensorFor(file: string, site?: Site): string | undefined {

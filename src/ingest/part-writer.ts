@@ -108,8 +108,9 @@ export class PartWriter {
       const coreType = core.find((f) => f.column === name)?.type;
       readCols.push(`${literal(c)}: ${literal(csvReadType(type))}`);
       const inner = containerInner(type);
-      // the stored value from the column's text (a function: pseudonymisation may rewrite the text first)
-      const build = (raw: string): string => {
+      // the stored value from the column's text (a function: pseudonymisation may rewrite the text first; the
+      // empty marker is then still looked for in the column itself, so that the rewritten text is used once)
+      const build = (raw: string, marker = raw): string => {
         let e: string;
         if (inner !== undefined) {
           const split = `string_split(${raw}, ${literal(h.setSeparator)})`;
@@ -117,15 +118,15 @@ export class PartWriter {
           const list = inner === 'time' ? `list_transform(${split}, x -> ${TIME_OF('x')})`
             : storageType(inner) !== 'VARCHAR' ? `CAST(${split} AS ${storageType(inner)}[])`
               : marks.backslashes ? `list_transform(${split}, x -> ${text('x')})` : split;
-          e = `CASE WHEN ${raw} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE ${list} END`;
+          e = `CASE WHEN ${marker} = ${literal(h.emptyField)} THEN []::${storageType(inner)}[] ELSE ${list} END`;
         } else if (type === 'time') e = TIME_OF(raw);
-        else if (storageType(type) === 'VARCHAR' && marks.empty) e = `CASE WHEN ${raw} = ${literal(h.emptyField)} THEN '' ELSE ${text(raw)} END`;
+        else if (storageType(type) === 'VARCHAR' && marks.empty) e = `CASE WHEN ${marker} = ${literal(h.emptyField)} THEN '' ELSE ${text(raw)} END`;
         else if (storageType(type) === 'VARCHAR') e = text(raw);
         else e = raw;
         return coreType && storageType(coreType) !== storageType(type) ? `CAST(${e} AS ${storageType(coreType)})` : e;
       };
       const format = { separator: inner !== undefined ? h.setSeparator : undefined, empty: h.emptyField };
-      stored.push({ name, expr: build(c), zeekType: coreType ?? type, text: { raw: c, format, build } });
+      stored.push({ name, expr: build(c), zeekType: coreType ?? type, text: { raw: c, format, build: (x) => build(x, c), marks } });
     });
     const one = files.length === 1;
     const csv = `read_csv([${files.map((f) => literal(f.file)).join(', ')}], delim = ${literal(h.separator)}, quote = '', escape = '',
@@ -206,7 +207,7 @@ export class PartWriter {
   private async copy(stored: StoredColumn[], src: string, t: PartTarget, idColumn?: string): Promise<number> {
     const id = idColumn ?? String(t.fileId);
     // pseudonymisation replaces some expressions and joins the run's map tables to the source
-    const { exprs, joins, written } = this.pseudonyms?.apply(t.logType, stored) ?? { exprs: stored.map((c) => `${c.expr} AS ${ident(c.name)}`), joins: '', written: [] };
+    const { exprs, joins } = this.pseudonyms?.apply(t.logType, stored) ?? { exprs: stored.map((c) => `${c.expr} AS ${ident(c.name)}`), joins: '' };
     const select = `SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id FROM ${src}${joins}`;
     let r;
     try {
@@ -217,9 +218,8 @@ export class PartWriter {
       await this.pseudonyms?.flush(this.conn).catch(() => undefined);
       throw e;
     }
-    // what Node mapped during the COPY, and what it kept, join the map tables for the next ones
+    // what Node mapped during the COPY joins the map tables for the next ones
     await this.pseudonyms?.flush(this.conn);
-    await this.pseudonyms?.learn(this.conn, t.out, written);
     return Number(r.getRows()[0]?.[0] ?? 0);
   }
 

@@ -10,23 +10,24 @@
 //              tx_hosts, rx_hosts; x509: san_ip)
 //   any        every column of Zeek type subnet  a network                  its network address is internal (or
 //              (and sets/vectors of subnets)                                 always, with external): Crypto-PAn
-//   dns        query                            a DNS name                  the name is internal (below)
+//   dns        query                            a DNS name                  the name is internal (see below)
 //   dns        answers                          names and addresses         per element, as a name or address
 //   ssl        server_name                      a host name (SNI)           the name is internal
 //
-// A name is internal when it is one of the site's domains or below one, ends in an internal-only TLD
-// (`local`, `lan`, `corp`, … see privacy/pseudonyms.ts), has a single label (`pacs01`), is an IP literal of an
-// internal address, or is the reverse name of an internal address or network (`5.1.20.10.in-addr.arpa`).
-// Internal names get NamePseudonyms (structure kept: suffix, label count, character classes); reverse names and
-// IP literals go through Crypto-PAn so they agree with the address columns. Everything else in the logs is kept:
-// certificates stay as they are (x509 subjects, issuers and SAN names; ssl subject/issuer of old Zeek), because
-// validation needs them. Text in an address column that is not an address but holds an internal network's
-// leading octets is replaced by a keyed pseudonym of the text (it may be a mangled internal address).
+// What is internal is decided in privacy/site-pseudonyms.ts (the site's internal networks and device-class
+// subnets; its domains, internal-only TLDs, single labels, reverse names of internal networks). Internal names get
+// NamePseudonyms (structure kept: suffix, label count, character classes); reverse names and IP literals go through
+// Crypto-PAn so they agree with the address columns. Everything else in the logs is kept: certificates stay as
+// they are (x509 subjects, issuers and SAN names; ssl subject/issuer of old Zeek), because validation needs them;
+// x509.san_ip is an address column like the others, so a certificate's IP still matches its server's address.
+// Text in an address column that is not an address but holds an internal network's leading octets is replaced by
+// a keyed pseudonym of the text (it may be a mangled internal address). Rejected and skipped lines are counted
+// without their text (ingest.ts).
 //
-// How it runs: each distinct value is decided and mapped once per run in Node (the caches here); the COPY that
-// writes a Parquet part joins the values already mapped and calls back into Node (a DuckDB scalar function) only
-// for values it has not met, which the SQL pre-filters (`maybeSql`) so that plainly external values never leave
-// DuckDB. See ingest/pseudonymise-sql.ts.
+// How it runs: each distinct value is decided and mapped once per run in Node (the caches here; an internal IPv4
+// address maps its whole /24 at once); the COPY that writes a Parquet part joins the values already mapped and
+// calls back into Node (a DuckDB scalar function) only for values it has not met, which the SQL pre-filters
+// (`maybeSql`) so that plainly external values never leave DuckDB. See ingest/pseudonymise-sql.ts.
 import type { Site } from '../config/site.ts';
 import { parseAddress, parseNetwork } from '../privacy/addresses.ts';
 import { INTERNAL_TLDS } from '../privacy/pseudonyms.ts';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { loadSite, type Site } from '../../src/config/site.ts';
+import { loadSite, parseSite, type Site } from '../../src/config/site.ts';
 import { runIngest } from '../../src/ingest/ingest.ts';
 import { importFeedDir } from '../../src/intel/feed-store.ts';
 import { NetworkSet, parseAddress } from '../../src/privacy/addresses.ts';
@@ -194,7 +194,10 @@ describe('pseudonymised ingest of simulator output (Zeek 4.0 layout: files.log, 
     const r2 = cli('report', '--db', pseudo, '--out', path.join(dir, 'r'), '--site', path.join(out, 'site.yaml'));
     assert.equal(r2.status, 2);
     assert.match(r2.stderr, /pseudonymised: give the key/);
-    for (const s of [r1.stdout, r1.stderr, r2.stdout, r2.stderr, storeBytes(pseudo)]) assert.ok(!s.includes(KEY.toString('hex')) && !s.includes(KEY.toString('latin1')));
+    const r3 = cli('report', '--db', pseudo, '--out', path.join(dir, 'r'), '--site', path.join(out, 'site.yaml'), '--key-file', keyFile);
+    assert.equal(r3.status, 0, r3.stderr);
+    assert.equal(r3.stderr, '', 'the site matches the one the store was pseudonymised with: no warning');
+    for (const s of [r1.stdout, r1.stderr, r2.stdout, r2.stderr, r3.stdout, storeBytes(pseudo)]) assert.ok(!s.includes(KEY.toString('hex')) && !s.includes(KEY.toString('latin1')));
   });
 });
 
@@ -212,4 +215,20 @@ describe('pseudonymised ingest of real Zeek logs', { skip: needsShared }, () => 
     assert.ok([...internalAddresses(logs, site)].some((a) => a.includes(':')), 'IPv6 internal addresses were in the input');
     assert.deepEqual(await reportCounts(pseudo, site, KEY), await reportCounts(plain, site));
   });
+});
+
+test('a pseudonymised store keeps no log text: rejected and skipped lines are counted without their text', async () => {
+  const dir = tmpDir('dhai-pseudo-rej-');
+  const { CLOSE, connRow, header } = await import('../helpers/zeek-text.ts');
+  const file = path.join(dir, 'conn.log');
+  writeFileSync(file, `banner 10.20.9.9\n${header('conn')}${connRow(1)}${connRow(2, { ts: 'never', 'id.orig_h': '10.20.7.7' })}${CLOSE}`);
+  const site = parseSite('networks:\n  internal: [10.20.0.0/16]\n');
+  const db = path.join(dir, 's.duckdb');
+  const s = await runIngest({ paths: [file], db, site, pseudonymise: { key: KEY } });
+  assert.equal(s.rowsStored, 1);
+  assert.equal(s.rowsRejected, 1);
+  const examples = [...s.rejects, ...s.linesSkipped].flatMap((r) => r.examples);
+  assert.ok(examples.length >= 2);
+  for (const e of examples) assert.match(e, /:\d+: \(text withheld: pseudonymised ingest\)$/);
+  assert.ok(!/10\.20\.(9\.9|7\.7)/.test(storeBytes(db)));
 });

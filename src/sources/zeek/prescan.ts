@@ -47,9 +47,9 @@ export interface ScanResult {
 }
 
 const HEAD_BYTES = 1 << 20;
-// reads of 1 MiB: the pass over one chunk (mostly sha256) then takes under a millisecond, so the main thread
-// stays free to answer DuckDB's calls into Node between chunks
-const READ_BYTES = 256 << 10;
+// reads of 1 MiB: the pass over one chunk (mostly sha256) takes under a millisecond, so the main thread stays
+// free to answer DuckDB's calls into Node (pseudonymisation) between chunks
+const READ_BYTES = 1 << 20;
 
 // read buffers are reused: a fresh 4 MiB buffer per read cost more in page faults and GC than the hash
 const freeBuffers: Buffer[] = [];
