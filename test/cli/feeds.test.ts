@@ -5,30 +5,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command, CommanderError } from 'commander';
-import { registerFeeds } from '../../src/cli/feeds.ts';
-import type { Runner } from '../../src/cli/main.ts';
-import { UsageError } from '../../src/util/errors.ts';
 import { fixture, needsShared } from '../helpers/shared.ts';
+import { feedsCli } from '../helpers/feeds-cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  let code = 0;
-  let out = '';
-  const program = new Command('dhai').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  const run: Runner = (fn) => async (...a) => {
-    code = await fn(...a);
-  };
-  registerFeeds(program, run, { write: (s: string) => (out += s) });
-  try {
-    await program.parseAsync(['node', 'dhai', ...args]);
-  } catch (e) {
-    // as main() maps them
-    if (e instanceof UsageError || e instanceof CommanderError) code = 2;
-    else throw e;
-  }
-  return { code, out };
-}
+const cli = feedsCli;
 
 void describe('dhai feeds', { skip: needsShared }, () => {
   const dir = tmpDir();

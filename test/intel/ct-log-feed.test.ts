@@ -10,11 +10,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { verifyLeafScts } from '../../src/analyses/cert-verify.ts';
-import { registerFeeds } from '../../src/cli/feeds.ts';
-import type { Runner } from '../../src/cli/main.ts';
 import { parseCtLogList, type CtLogList } from '../../src/intel/ct-log-list.ts';
 import { ctLogListForReport, storedCtLogLists } from '../../src/intel/ct-log-store.ts';
 import { parseFeed } from '../../src/intel/formats.ts';
@@ -24,30 +21,15 @@ import { openStore } from '../../src/store/store.ts';
 import { parseCertificate, type Certificate } from '../../src/x509/certificate.ts';
 import { certificatesFromPem } from '../../src/x509/pem.ts';
 import { CertificatePool, nodeRootStore } from '../../src/x509/trust-store.ts';
-import { UsageError } from '../../src/util/errors.ts';
 import { fixture, needsShared } from '../helpers/shared.ts';
+import { feedsCli } from '../helpers/feeds-cli.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const CHROME = (): string => fixture('ct', 'chrome-all_logs_list-2025-05-23.json');
 const APPLE = (): string => fixture('ct', 'apple-current_log_list-2025.json');
 const PILOT = "Google 'Pilot' log";
 
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  let code = 0;
-  let out = '';
-  const program = new Command('dhai').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  const run: Runner = (fn) => async (...a) => {
-    code = await fn(...a);
-  };
-  registerFeeds(program, run, { write: (s: string) => (out += s) });
-  try {
-    await program.parseAsync(['node', 'dhai', ...args]);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof CommanderError) code = 2;
-    else throw e;
-  }
-  return { code, out };
-}
+const cli = feedsCli;
 
 async function withConn<T>(db: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const store = await openStore(db, { readOnly: true });
