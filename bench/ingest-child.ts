@@ -73,4 +73,6 @@ if (kind === 'dhai' || kind === 'dhai-pseudonymised') {
   db.closeSync();
 }
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ kind, seconds, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+const ru = process.resourceUsage();
+const cpuSeconds = (ru.userCPUTime + ru.systemCPUTime) / 1e6;
+process.stdout.write(JSON.stringify({ kind, seconds, rows, maxRssMiB: ru.maxRSS / 1024, cpuSeconds }) + '\n');

@@ -69,6 +69,8 @@ export interface Run {
   seconds: number;
   rows: number;
   maxRssMiB: number;
+  /** user + system CPU of the whole process (all threads): less sensitive to other load than wall time */
+  cpuSeconds: number;
 }
 
 /** One contender in its own process (bench/ingest-child.ts), so its peak RSS is its own; the corpus cached first. */
@@ -84,5 +86,5 @@ export function contender(kind: string, corpus: string, extra: string[] = []): R
 
 export function line(label: string, r: Run, bytes: number): string {
   const mbs = bytes / 1e6 / r.seconds;
-  return `${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(8)} s ${mbs.toFixed(0).padStart(6)} MB/s ${(r.rows / r.seconds / 1e6).toFixed(2).padStart(6)} M rows/s ${r.maxRssMiB.toFixed(0).padStart(6)} MiB`;
+  return `${label.padEnd(44)} ${r.seconds.toFixed(2).padStart(8)} s ${mbs.toFixed(0).padStart(6)} MB/s ${(r.rows / r.seconds / 1e6).toFixed(2).padStart(6)} M rows/s ${r.maxRssMiB.toFixed(0).padStart(6)} MiB ${r.cpuSeconds.toFixed(1).padStart(7)} s CPU`;
 }

@@ -1,6 +1,7 @@
 // Charts of analyses E and F as ECharts options (the report renders them to SVG in its own palette). Labels
 // taken from certificates (issuer organisations, services) are attacker-controlled text: the renderer
 // escapes text content, and they are shortened here so a long name cannot swamp the chart.
+import { categoryChart } from './category-chart.ts';
 import type { ChartSpec, Metric, Row } from './types.ts';
 
 const LABEL_MAX = 32;
@@ -19,21 +20,19 @@ const CATEGORY_LABELS: Record<string, string> = {
 export function issueCharts(metrics: Record<string, Metric>, tables: Record<string, Row[]>): ChartSpec[] {
   const cats = Object.keys(CATEGORY_LABELS);
   const charts: ChartSpec[] = [
-    {
+    categoryChart({
       id: 'cert-issues-categories',
       title: 'Fresh sessions by certificate validation outcome (% of fresh sessions)',
-      option: {
-        tooltip: { trigger: 'axis' },
-        legend: { top: 0, itemGap: 30 },
-        grid: { left: 50, right: 20, top: 40, bottom: 70 },
-        xAxis: { type: 'category', data: cats.map((c) => CATEGORY_LABELS[c]), axisLabel: { rotate: 30, interval: 0 } },
-        yAxis: { type: 'value', name: '%', max: 100 },
-        series: [
-          { name: 'sensor (validation_status)', type: 'bar', data: cats.map((c) => (c === 'internal_ca' ? 0 : pct(shareOf(metrics[`status_${c}`])))) },
-          { name: 'dhai (own verification, internal CAs)', type: 'bar', data: cats.map((c) => pct(shareOf(metrics[`effective_${c}`]))) },
-        ],
-      },
-    },
+      legend: { top: 0, itemGap: 30 },
+      grid: { left: 50, right: 20, top: 40, bottom: 70 },
+      categories: cats.map((c) => CATEGORY_LABELS[c]!),
+      xAxis: { axisLabel: { rotate: 30, interval: 0 } },
+      yAxis: { name: '%', max: 100 },
+      series: [
+        { name: 'sensor (validation_status)', type: 'bar', data: cats.map((c) => (c === 'internal_ca' ? 0 : pct(shareOf(metrics[`status_${c}`])))) },
+        { name: 'dhai (own verification, internal CAs)', type: 'bar', data: cats.map((c) => pct(shareOf(metrics[`effective_${c}`]))) },
+      ],
+    }),
   ];
   const orgs = (tables.unknown_issuer_orgs ?? []).slice(0, 10).reverse();
   if (orgs.length > 0) {
@@ -56,17 +55,14 @@ export function issueCharts(metrics: Record<string, Metric>, tables: Record<stri
   const cal = tables.hospital_expiry ?? [];
   if (cal.length > 0) {
     const bands = ['expired', 'within 30 days', 'within 60 days', 'within 90 days', 'later', 'unknown'];
-    charts.push({
+    charts.push(categoryChart({
       id: 'cert-issues-expiry-calendar',
       title: "The hospital's own certificates by expiry (from the end of the window)",
-      option: {
-        tooltip: { trigger: 'axis' },
-        grid: { left: 50, right: 20, top: 30, bottom: 40 },
-        xAxis: { type: 'category', data: bands },
-        yAxis: { type: 'value', name: 'certificates', minInterval: 1 },
-        series: [{ name: 'certificates', type: 'bar', data: bands.map((b) => cal.filter((r) => r.band === b).length) }],
-      },
-    });
+      grid: { left: 50, right: 20, top: 30, bottom: 40 },
+      categories: bands,
+      yAxis: { name: 'certificates', minInterval: 1 },
+      series: [{ name: 'certificates', type: 'bar', data: bands.map((b) => cal.filter((r) => r.band === b).length) }],
+    }));
   }
   return charts;
 }
@@ -74,27 +70,25 @@ export function issueCharts(metrics: Record<string, Metric>, tables: Record<stri
 /** Fig. 9: per-service share of certificates in CT, with the hospital's share as a level line. */
 export function ctServiceChart(services: Row[], hospitalShare: number | null): ChartSpec {
   const sorted = [...services].sort((a, b) => Number(b.share) - Number(a.share) || String(a.service).localeCompare(String(b.service)));
-  return {
+  return categoryChart({
     id: 'ct-transparency-services',
     title: 'Share of certificates in CT logs: top-list services and the hospital',
-    option: {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, itemGap: 30 },
-      grid: { left: 50, right: 30, top: 40, bottom: 90 },
-      xAxis: { type: 'category', data: sorted.map((r) => short(r.service)), name: 'services of the top list', nameLocation: 'middle', nameGap: 70, axisLabel: { rotate: 45, interval: 0 } },
-      yAxis: { type: 'value', min: 0, max: 1, name: 'share in CT' },
-      series: [
-        {
-          name: 'top services',
-          type: 'scatter',
-          data: sorted.map((r) => Number(r.share)),
-          ...(hospitalShare === null
-            ? {}
-            : { markLine: { symbol: 'none', label: { formatter: 'hospital', position: 'insideEndTop' }, data: [{ name: 'hospital', yAxis: Math.round(hospitalShare * 10000) / 10000 }] } }),
-        },
-      ],
-    },
-  };
+    legend: { top: 0, itemGap: 30 },
+    grid: { left: 50, right: 30, top: 40, bottom: 90 },
+    categories: sorted.map((r) => short(r.service)),
+    xAxis: { name: 'services of the top list', nameLocation: 'middle', nameGap: 70, axisLabel: { rotate: 45, interval: 0 } },
+    yAxis: { min: 0, max: 1, name: 'share in CT' },
+    series: [
+      {
+        name: 'top services',
+        type: 'scatter',
+        data: sorted.map((r) => Number(r.share)),
+        ...(hospitalShare === null
+          ? {}
+          : { markLine: { symbol: 'none', label: { formatter: 'hospital', position: 'insideEndTop' }, data: [{ name: 'hospital', yAxis: Math.round(hospitalShare * 10000) / 10000 }] } }),
+      },
+    ],
+  });
 }
 
 export function ctEvidenceChart(rows: Row[]): ChartSpec {

@@ -15,6 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Network } from '../privacy/addresses.ts';
 import { P } from './dns-feeds.ts';
 import { isInternalReverse, normalisedNameSql } from './dns-internal.ts';
+import { TempTable } from './temp-table.ts';
 
 /**
  * From dnsc_pair: TEMP TABLE dnsc_name(nid, name, parent) (each normalised name, numbered; parent: the name
@@ -50,13 +51,9 @@ export async function loadNames(conn: DuckDBConnection, nets: readonly Network[]
  * (NULL when not in the top N), and rules (a) and (d). Names matching nothing are absent.
  */
 export async function flagNames(conn: DuckDBConnection, siteDomains: readonly string[]): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_site (domain VARCHAR)`);
-  const app = await conn.createAppender(`${P}_site`, 'main', 'temp');
-  for (const d of siteDomains) {
-    app.appendVarchar(d);
-    app.endRow();
-  }
-  app.closeSync();
+  const site = await TempTable.create(conn, `${P}_site`, [['domain', 'VARCHAR']]);
+  for (const d of siteDomains) site.row([d]);
+  site.close();
   // kind, the suffix to match, and whether only the name itself (i = 1) or only its parent (i = 2) may match
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_match AS
     SELECT domain AS suf, kind, snapshot_id, family, NULL::INTEGER AS rank, CASE WHEN exact_only THEN 1 END AS only_i FROM ${P}_listdom

@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { registrableDomain } from '../intel/domain.ts';
 import { readRows } from './connections.ts';
 import { P } from './dns-feeds.ts';
+import { TempTable } from './temp-table.ts';
 import type { Row } from './types.ts';
 
 export const SUBDOMAINS_PER_DAY = 100;
@@ -71,13 +72,9 @@ export async function markTunnellingCandidates(conn: DuckDBConnection): Promise<
     per.set(reg, e);
   }
   for (const [reg, e] of per) if (e.txt >= TXT_MIN || e.long >= LONG_NAMES) regs.add(reg);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_tcand (reg VARCHAR)`);
-  const app = await conn.createAppender(`${P}_tcand`, 'main', 'temp');
-  for (const r of regs) {
-    app.appendVarchar(r);
-    app.endRow();
-  }
-  app.closeSync();
+  const candidates = await TempTable.create(conn, `${P}_tcand`, [['reg', 'VARCHAR']]);
+  for (const r of regs) candidates.row([r]);
+  candidates.close();
   // a name lies under at most one candidate: candidates are registrable domains, and a name has one
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_ntun AS
     SELECT n.nid, t.reg FROM ${P}_name n JOIN ${P}_tcand t ON t.reg = n.name WHERE NOT ends_with(n.name, '.arpa')

@@ -1,9 +1,18 @@
 // The charts of analysis G as ECharts options (rendered to SVG by the report): exposure per service (bar),
 // the segmentation matrix (heatmap), vendor reach (stacked bar). No colours here: the report's palette applies.
+import { categoryChart, type CategoryChartSpec } from './category-chart.ts';
 import type { ChartSpec, Row } from './types.ts';
 import type { InboundService } from './exposure-inbound.ts';
 import { INTERNET } from './exposure-segmentation.ts';
 import { SERVICE_KEYS, WATCHED_SERVICES } from './services.ts';
+
+// services and vendors: hosts counted per category, long category names slanted
+const HOSTS_PER_CATEGORY: Pick<CategoryChartSpec, 'legend' | 'grid' | 'xAxis' | 'yAxis'> = {
+  legend: { top: 0 },
+  grid: { left: 50, right: 20, top: 40, bottom: 70 },
+  xAxis: { axisLabel: { rotate: 35, interval: 0 } },
+  yAxis: { name: 'hosts', minInterval: 1 },
+};
 
 const CLASS_ORDER = ['medical-device', 'medical-supporting'];
 
@@ -17,21 +26,16 @@ export function exposureByServiceChart(services: InboundService[]): ChartSpec {
   const labels = SERVICE_KEYS.map((k) => WATCHED_SERVICES.find((s) => s.key === k)!.label);
   const hosts = SERVICE_KEYS.map((k) => new Set(services.filter((s) => s.key === k && s.sessions > 0).map((s) => s.host)).size);
   const probedOnly = SERVICE_KEYS.map((k) => services.filter((s) => s.key === k && s.sessions === 0 && s.probes > 0).length);
-  return {
+  return categoryChart({
     id: 'exposure-by-service',
     title: 'Hospital services reached from the Internet',
-    option: {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 50, right: 20, top: 40, bottom: 70 },
-      xAxis: { type: 'category', data: labels, axisLabel: { rotate: 35, interval: 0 } },
-      yAxis: { type: 'value', name: 'hosts', minInterval: 1 },
-      series: [
-        { name: 'hosts that completed inbound sessions', type: 'bar', data: hosts },
-        { name: 'host:ports only probed', type: 'bar', data: probedOnly },
-      ],
-    },
-  };
+    ...HOSTS_PER_CATEGORY,
+    categories: labels,
+    series: [
+      { name: 'hosts that completed inbound sessions', type: 'bar', data: hosts },
+      { name: 'host:ports only probed', type: 'bar', data: probedOnly },
+    ],
+  });
 }
 
 export function segmentationChart(matrix: Row[]): ChartSpec {
@@ -61,16 +65,11 @@ export function vendorReachChart(reach: Row[]): ChartSpec {
     stack: 'hosts',
     data: vendors.map((v) => new Set(reach.filter((r) => r.vendor === v && r.class === cls).map((r) => String(r.host))).size),
   }));
-  return {
+  return categoryChart({
     id: 'vendor-reach',
     title: 'Hospital hosts each vendor reaches, by device class',
-    option: {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 50, right: 20, top: 40, bottom: 70 },
-      xAxis: { type: 'category', data: vendors, axisLabel: { rotate: 35, interval: 0 } },
-      yAxis: { type: 'value', name: 'hosts', minInterval: 1 },
-      series,
-    },
-  };
+    ...HOSTS_PER_CATEGORY,
+    categories: vendors,
+    series,
+  });
 }

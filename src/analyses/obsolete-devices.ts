@@ -81,7 +81,7 @@ async function devices(ctx: AnalysisContext, dir: 'inbound' | 'outbound'): Promi
       epoch_us(min(first_ts)) AS first_us, epoch_us(max(last_ts)) AS last_us, epoch_us(max(last_ts) FILTER (WHERE obsolete)) AS last_obs_us,
       ${isoSql('min(first_ts)')} AS first, ${isoSql('max(last_ts)')} AS last,
       ${isoSql('min(first_ts) FILTER (WHERE obsolete)')} AS first_obsolete, ${isoSql('max(last_ts) FILTER (WHERE obsolete)')} AS last_obsolete,
-      list(DISTINCT strftime(obsolete_day, '%Y-%m-%d') ORDER BY strftime(obsolete_day, '%Y-%m-%d')) FILTER (WHERE obsolete_day IS NOT NULL) AS days,
+      list_transform(list_sort(list_distinct(flatten(list(obsolete_days)))), d -> strftime(d, '%Y-%m-%d')) AS days,
       min(ordinal) FILTER (WHERE obsolete) AS worst_ordinal, arg_min(version, ordinal) FILTER (WHERE obsolete) AS worst_version,
       arg_min(version_label, ordinal) FILTER (WHERE obsolete) AS worst_label,
       list(DISTINCT coalesce(version, '-') ORDER BY coalesce(version, '-')) AS versions

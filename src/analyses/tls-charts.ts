@@ -1,6 +1,7 @@
 // The charts of the TLS sections as ECharts options (rendered to SVG by the report; no colours here, the
 // report's palette applies). Values are percentages; a baseline series is drawn only when the baseline
 // publishes at least one of its values, and a value it does not publish is left empty, never filled in.
+import { categoryChart } from './category-chart.ts';
 import { baselineValue, pct } from './tls-metrics.ts';
 import type { Baseline, ChartSpec, CountShare, Metric, SectionId } from './types.ts';
 
@@ -27,19 +28,14 @@ function withBaseline(label: string, names: string[], metrics: Record<string, Me
 }
 
 function barChart(id: string, title: string, categories: string[], series: Series[]): ChartSpec {
-  return {
-    id,
-    title,
-    option: {
-      tooltip: { trigger: 'axis' },
-      // one legend entry per line: server-side rendering measures text only roughly, so a row of entries can overlap
-      legend: { bottom: 0, left: 'center', orient: 'vertical' },
-      grid: { left: 55, right: 20, top: 30, bottom: 40 + 20 * series.length },
-      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
-      yAxis: { type: 'value', name: '%', min: 0, max: 100 },
-      series,
-    },
-  };
+  return categoryChart({
+    id, title, categories, series,
+    // one legend entry per line: server-side rendering measures text only roughly, so a row of entries can overlap
+    legend: { bottom: 0, left: 'center', orient: 'vertical' },
+    grid: { left: 55, right: 20, top: 30, bottom: 40 + 20 * series.length },
+    xAxis: { axisLabel: { interval: 0 } },
+    yAxis: { name: '%', min: 0, max: 100 },
+  });
 }
 
 const VERSION_LABELS: [string, string][] = [

@@ -4,6 +4,7 @@
 // bound: active scanners (testssl.sh, sslyze, SSL Labs) probe every version and suite a server accepts, which a
 // hospital must never do to clinical devices; a passive view sees only what clients asked for. Servers graded C
 // or worse are findings (tls-findings.ts).
+import { categoryChart } from './category-chart.ts';
 import { isoSql, readRows } from './connections.ts';
 import { dreadMethodNotes } from './dread.ts';
 import { GRADE_FINDING_NOTES, GRADE_FINDING_TYPES, gradeFindings } from './tls-findings.ts';
@@ -30,9 +31,10 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   if (t.first === null) return notAvailable(['ssl.log rows of established sessions with a hospital end inside the report window'], method);
   const conn = ctx.conn;
   const where = `dir IN ('inbound', 'internal')`;
+  // ordered: among combinations of equal score the grade names the first as the weakest, so the text is stable
   const combos = (await readRows(conn, `SELECT dev AS server, port, version, ordinal, cipher, cipher_bits, bulk_cipher, block_bits,
       key_exchange, authentication, export_suite, forward_secrecy, aead, curve_family, curve_bits, key_type, key_length, sum(n) AS sessions
-    FROM ${TLS_AGG} WHERE ${where} GROUP BY ALL`)).map((r): ComboRow => ({
+    FROM ${TLS_AGG} WHERE ${where} GROUP BY ALL ORDER BY ALL`)).map((r): ComboRow => ({
     server: String(r.server), port: Number(r.port), version: (r.version as string | null) ?? null, ordinal: r.ordinal === null ? null : Number(r.ordinal),
     cipher: (r.cipher as string | null) ?? null, cipherBits: r.cipher_bits === null ? null : Number(r.cipher_bits), bulkCipher: (r.bulk_cipher as string | null) ?? null,
     blockBits: r.block_bits === null ? null : Number(r.block_bits), keyExchange: (r.key_exchange as string | null) ?? null,
@@ -93,17 +95,14 @@ export function gradeKey(g: Grade): string {
 
 function gradeChart(grades: Grade[]): ChartSpec {
   const n = grades.length;
-  return {
+  return categoryChart({
     id: 'tls-report-card-grades',
     title: 'Hospital TLS servers by grade from negotiated sessions (upper bound; % of servers)',
-    option: {
-      tooltip: { trigger: 'axis' },
-      grid: { left: 55, right: 20, top: 30, bottom: 40 },
-      xAxis: { type: 'category', data: [...GRADES] },
-      yAxis: { type: 'value', name: '%', min: 0, max: 100 },
-      series: [{ name: 'servers', type: 'bar', data: GRADES.map((g) => Math.round((grades.filter((x) => x === g).length / n) * 10000) / 100) }],
-    },
-  };
+    categories: [...GRADES],
+    grid: { left: 55, right: 20, top: 30, bottom: 40 },
+    yAxis: { name: '%', min: 0, max: 100 },
+    series: [{ name: 'servers', type: 'bar', data: GRADES.map((g) => Math.round((grades.filter((x) => x === g).length / n) * 10000) / 100) }],
+  });
 }
 
 export const tlsReportCards: Analysis = {

@@ -3,18 +3,21 @@
 // sections query) and tls_obsolete (the peers of obsolete-version use) are derived; both are orders of magnitude
 // smaller than ssl. Each row's side of the hospital is decided in the pass (inside-sql.ts), and the pass groups by
 //   orig inside, resp inside, hospital device (server of inbound/internal sessions, client of outbound ones),
-//   server port, version, cipher, curve, resumed, whether a chain was logged, the leaf's facts (an integer for
-//   the signature algorithm and key of the server's certificate, from x509), and — for obsolete-version
-//   sessions only — the UTC day, the outside peer and the port,
-// with the session count and first/last time of each group. Leaving the peer out of the other sessions keeps the
-// groups few (a hospital client meets thousands of outside servers); every figure is a count, a minimum or a
-// maximum over groups, so it survives the folding. Why this shape (bench/tls.ts, 20 M rows): reading ssl's
-// columns is most of the cost, so the log is read once; each grouping key is paid on every row, so the keys are
-// booleans, short strings and one small integer for the leaf (joined to its facts after the pass), and the
-// direction, device classes and TLS knowledge tables (src/tls) are joined on the groups, never on the rows.
-// Built once per connection, window, site and store state.
+//   responder port, version, cipher, curve, resumed, whether a chain was logged, the leaf's facts (an integer
+//   for the signature algorithm and key of the server's certificate, from x509),
+// with the session count, first/last time and, for obsolete-version sessions, the distinct outside peers and UTC
+// days of each group (lists). Every figure is a count, a minimum, a maximum or a distinct count over those lists,
+// so it survives the folding. Why this shape (bench/tls.ts, 20 M rows): reading ssl's columns is most of the
+// cost, so the log is read once, and its leaf certificate is the scalar dhai_leaf_key written at ingest (reading
+// the two chain lists cost more CPU than the nine other columns together); each grouping key is paid on every
+// row, so the keys are booleans, short strings, the port and one small integer for the leaf (joined to its
+// facts after the pass), and the obsolete sessions' peers and days are per-group distinct lists, not keys (as
+// keys: 50x the groups, 460,877 vs 9,236, and ~4% more CPU for the whole build); the direction, device classes
+// and TLS knowledge tables (src/tls) are joined on the groups, never on the rows. Built once per connection,
+// window, site and store state.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
+import { LEAF_KEY_COLUMN } from '../store/zeek-schema.ts';
 import { loadTlsKnowledge } from '../tls/knowledge-sql.ts';
 import { countRows, readRows } from './connections.ts';
 import { logRows } from './inputs.ts';
@@ -97,12 +100,16 @@ async function loadLeafFacts(conn: DuckDBConnection): Promise<void> {
  * servers; and for obsolete-version sessions the other end and the server port.
  */
 function deriveSql(obs: string): string {
-  return `CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END AS dir,
+  return `${dirSql} AS dir,
     CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev, CASE WHEN r_in THEN p END AS port,
     CASE WHEN ${obs} THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END AS peer, CASE WHEN ${obs} THEN p END AS obs_port`;
 }
 
-const GROUP_COLS = 'version, cipher, curve, resumed, has_leaf, fid, obsolete_day';
+const dirSql = `CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END`;
+const GROUP_COLS = 'version, cipher, curve, resumed, has_leaf, fid';
+// the pass keys the raw leaf and fid of resumed sessions too (a CASE on every row cost ~8% of the pass's CPU, more
+// than the few groups it would save); a resumed session has no leaf of its own, so both are dropped here
+const FROM_PASS = 'version, cipher, curve, resumed, leaf_logged AND NOT resumed AS has_leaf, CASE WHEN NOT resumed THEN fid END AS fid';
 
 async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext['window']): Promise<TlsSessions> {
   await loadLeafFacts(conn);
@@ -119,29 +126,33 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
   const lr = useLocal ? 'c.lr' : 'NULL::BOOLEAN';
   const inside = (col: string, localCol: string) => (useLocal ? `CASE WHEN ${ins.inside(col)} THEN true ELSE ${localCol} END` : ins.inside(col));
   // rows with an IPv6 end, when the site lists IPv6 prefixes, keep both ends and are decided after the pass; every
-  // grouping key costs on every row, so the keys of undecided rows exist only when there can be such rows
+  // grouping key costs on every row, so the keys of undecided rows exist only when there can be such rows. The
+  // server port is keyed as it is (hospital servers' port and obsolete sessions' port derive from it after the
+  // pass: two CASEs per row cost ~11% of the pass's CPU, the outside ports add no groups on the bench store)
   const keys = ins.deferV6
     ? `CASE WHEN pending THEN NULL ELSE o_in END AS o_in, CASE WHEN pending THEN NULL ELSE r_in END AS r_in,
-       CASE WHEN pending THEN NULL ELSE dev END AS dev, CASE WHEN pending THEN NULL ELSE port END AS port,
-       CASE WHEN pending THEN NULL ELSE peer END AS peer, CASE WHEN pending THEN NULL ELSE obs_port END AS obs_port,
-       CASE WHEN pending THEN o END AS po, CASE WHEN pending THEN r END AS pr, CASE WHEN pending THEN p END AS pp,
+       CASE WHEN pending THEN NULL ELSE dev END AS dev, CASE WHEN pending THEN o END AS po, CASE WHEN pending THEN r END AS pr,
        CASE WHEN pending THEN lo END AS plo, CASE WHEN pending THEN lr END AS plr`
-    : 'o_in, r_in, dev, port, peer, obs_port, NULL::VARCHAR AS po, NULL::VARCHAR AS pr, NULL::INTEGER AS pp, NULL::BOOLEAN AS plo, NULL::BOOLEAN AS plr';
+    : 'o_in, r_in, dev, NULL::VARCHAR AS po, NULL::VARCHAR AS pr, NULL::BOOLEAN AS plo, NULL::BOOLEAN AS plr';
   const pending = ins.deferV6 ? `(contains(s.id_orig_h, ':') OR contains(s.id_resp_h, ':'))` : 'false';
-  // the pass over ssl: every later figure is a sum, minimum or maximum over these groups
+  // the pass over ssl: every later figure is a sum, minimum or maximum over these groups, or a distinct count over
+  // their lists (the peers and days of obsolete sessions: see the header)
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${PASS} AS
     WITH x AS (
       SELECT s.ts, s.id_orig_h AS o, s.id_resp_h AS r, s.id_resp_p AS p, s.version, s.cipher, s.curve, s.resumed IS TRUE AS resumed,
-        CASE WHEN s.resumed IS NOT TRUE THEN coalesce(s.cert_chain_fps[1], s.cert_chain_fuids[1]) END AS chain_key,
+        s.${LEAF_KEY_COLUMN} AS chain_key,
         ${pending} AS pending, ${inside('s.id_orig_h', lo)} AS o_in, ${inside('s.id_resp_h', lr)} AS r_in,
         ${obsolete('s.version')} AS obs, ${lo} AS lo, ${lr} AS lr
       FROM ${rows} s ${local}
       WHERE s.established IS TRUE
     ), d AS (
-      SELECT x.*, l.fid, ${deriveSql('obs')} FROM x LEFT JOIN (SELECT key, fid FROM ${LEAF}) l ON l.key = x.chain_key
+      SELECT x.*, l.fid, CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev,
+        CASE WHEN obs THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END AS peer
+      FROM x LEFT JOIN (SELECT key, fid FROM ${LEAF}) l ON l.key = x.chain_key
     )
-    SELECT ${keys}, version, cipher, curve, resumed, chain_key IS NOT NULL AS has_leaf, fid,
-      CASE WHEN obs THEN CAST(ts AS DATE) END AS obsolete_day, count(*)::BIGINT AS n, min(ts) AS first_ts, max(ts) AS last_ts
+    SELECT ${keys}, p, version, cipher, curve, resumed, chain_key IS NOT NULL AS leaf_logged, fid, count(*)::BIGINT AS n,
+      min(ts) AS first_ts, max(ts) AS last_ts, list(DISTINCT peer) FILTER (WHERE peer IS NOT NULL${ins.deferV6 ? ' AND NOT pending' : ''}) AS peers,
+      list(DISTINCT CAST(ts AS DATE)) FILTER (WHERE obs) AS days
     FROM d GROUP BY ALL`);
 
   await conn.run('DROP TABLE IF EXISTS addr_class');
@@ -153,14 +164,15 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
   // the groups with their direction; the undecided rows decided on their distinct addresses (site-context.ts), as
   // the pass decides the others
   const side = (a: string, localCol: string) => `CASE WHEN ${a}.inside IS NOT NULL THEN ${a}.inside WHEN ${a}.class IS NOT NULL THEN true ELSE ${localCol} END`;
-  const decided = `(SELECT CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END AS dir,
-      dev, port, peer, obs_port, ${GROUP_COLS}, n, first_ts, last_ts
+  const decided = `(SELECT ${dirSql} AS dir, dev, CASE WHEN r_in THEN p END AS port, CASE WHEN ${obsolete('version')} THEN p END AS obs_port,
+      ${FROM_PASS}, n, first_ts, last_ts, peers, days
     FROM ${PASS} WHERE po IS NULL
     UNION ALL
-    SELECT ${deriveSql(obsolete('version'))}, ${GROUP_COLS}, n, first_ts, last_ts
-    FROM (SELECT q.* EXCLUDE (o_in, r_in), q.po AS o, q.pr AS r, q.pp AS p, ${side('ao', 'q.plo')} AS o_in, ${side('ar', 'q.plr')} AS r_in
-          FROM ${PASS} q LEFT JOIN addr_class ao ON ao.addr = q.po LEFT JOIN addr_class ar ON ar.addr = q.pr
-          WHERE q.po IS NOT NULL))`;
+    SELECT dir, dev, port, obs_port, ${GROUP_COLS}, n, first_ts, last_ts, CASE WHEN peer IS NOT NULL THEN [peer] END AS peers, days
+    FROM (SELECT ${deriveSql(obsolete('version'))}, ${FROM_PASS}, n, first_ts, last_ts, days
+      FROM (SELECT q.* EXCLUDE (o_in, r_in), q.po AS o, q.pr AS r, ${side('ao', 'q.plo')} AS o_in, ${side('ar', 'q.plr')} AS r_in
+            FROM ${PASS} q LEFT JOIN addr_class ao ON ao.addr = q.po LEFT JOIN addr_class ar ON ar.addr = q.pr
+            WHERE q.po IS NOT NULL)))`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${TLS_AGG} AS
     SELECT d.*, CASE WHEN d.dev IS NOT NULL THEN coalesce(a.class, '${UNCLASSIFIED}') END AS dev_class,
       f.sig_alg, f.key_type, f.key_length,
@@ -169,7 +181,8 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
       su.class AS suite_class, su.mozilla_tier AS suite_tier, su.hash AS suite_hash, su.hash_quality, su.aead, su.forward_secrecy,
       su.cipher_bits, su.key_exchange, su.authentication, su.export AS export_suite, su.mode AS cipher_mode, su.block_bits, su.cipher AS bulk_cipher,
       cu.post_quantum, cu.family AS curve_family, cu.bits AS curve_bits
-    FROM (SELECT dir, dev, port, ${GROUP_COLS}, sum(n)::BIGINT AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+    FROM (SELECT dir, dev, port, ${GROUP_COLS}, sum(n)::BIGINT AS n, min(first_ts) AS first_ts, max(last_ts) AS last_ts,
+            list_sort(list_distinct(flatten(list(days)))) AS obsolete_days
           FROM ${decided} GROUP BY ALL) d
     LEFT JOIN (SELECT DISTINCT fid, sig_alg, key_type, key_length FROM ${LEAF}) f ON f.fid = d.fid
     LEFT JOIN addr_class a ON a.addr = d.dev
@@ -179,11 +192,11 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
 
   // the evidence of obsolete use, peers included (section D's evidence, tls-versions' findings)
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${TLS_OBSOLETE} AS
-    SELECT dir, dev, obs_port AS port, version, cipher, sum(n)::BIGINT AS n, count(DISTINCT peer) AS peers,
-      list(DISTINCT peer ORDER BY peer)[1:5] AS example_peers, count(DISTINCT obsolete_day) AS days,
-      min(first_ts) AS first_ts, max(last_ts) AS last_ts
-    FROM ${decided} WHERE ${obsolete('version')} AND dir IN ('inbound', 'outbound', 'internal')
-    GROUP BY dir, dev, obs_port, version, cipher`);
+    SELECT dir, dev, port, version, cipher, n, len(peers) AS peers, peers[1:5] AS example_peers, len(days) AS days, first_ts, last_ts
+    FROM (SELECT dir, dev, obs_port AS port, version, cipher, sum(n)::BIGINT AS n, list_sort(list_distinct(flatten(list(peers)))) AS peers,
+            list_distinct(flatten(list(days))) AS days, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+          FROM ${decided} WHERE ${obsolete('version')} AND dir IN ('inbound', 'outbound', 'internal')
+          GROUP BY dir, dev, obs_port, version, cipher)`);
   await conn.run(`DROP TABLE IF EXISTS ${PASS}`);
 
   const stats = await readRows(conn, `SELECT count(*) AS groups, coalesce(sum(n), 0) AS sessions,

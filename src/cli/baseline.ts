@@ -11,6 +11,7 @@ import { openStore } from '../store/store.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.ts';
 import type { Runner } from './main.ts';
+import { checkStoreKey, KEY_FILE_HELP, siteForStore } from './store-key.ts';
 
 interface ExportFlags {
   db: string;
@@ -20,6 +21,7 @@ interface ExportFlags {
   to?: string;
   name?: string;
   source?: string;
+  keyFile?: string;
 }
 
 export interface ExportOptions {
@@ -56,15 +58,17 @@ export function registerBaseline(program: Command, run: Runner): void {
     .option('--to <date>', 'last day to include, or the instant to stop before (UTC)')
     .option('--name <text>', 'name shown beside the baseline figures')
     .option('--source <text>', 'where the figures come from (shown in the report)')
+    .option('--key-file <file>', KEY_FILE_HELP)
     .action(run(async (flags: ExportFlags) => {
       const from = flags.from ? parseBound(flags.from, '--from') : undefined;
       const to = flags.to ? parseBound(flags.to, '--to') : undefined;
       if (from && to && from >= to) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
       const site = flags.site ? loadSite(flags.site) : undefined;
-      const store = await openStore(flags.db, { readOnly: true });
+      const key = await checkStoreKey('dhai baseline export', flags.db, flags.keyFile);
+      const store = await openStore(flags.db, { readOnly: true, pseudonymKey: key.key });
       try {
         const b = await exportBaseline({
-          conn: store.conn, site, window: { from, to },
+          conn: store.conn, site: siteForStore(site, { ...key, record: store.pseudonymisation }, (s) => process.stderr.write(s)), window: { from, to },
           name: flags.name ?? `dhai store ${flags.db}`,
           source: flags.source ?? `dhai baseline export of ${flags.db}${from || to ? ` (${from?.toISOString() ?? '…'} to ${to?.toISOString() ?? '…'})` : ''}`,
         });

@@ -11,6 +11,7 @@ import { openStore } from '../store/store.ts';
 import { UsageError } from '../util/errors.ts';
 import { safeText } from '../util/terminal.ts';
 import type { Runner } from './main.ts';
+import { checkStoreKey, KEY_FILE_HELP, siteForStore } from './store-key.ts';
 
 interface ExportFlags {
   share?: boolean;
@@ -21,6 +22,7 @@ interface ExportFlags {
   from?: string;
   to?: string;
   roots?: string;
+  keyFile?: string;
 }
 
 /** --k: a whole number from 1 (1 suppresses only figures resting on no device at all). */
@@ -41,6 +43,7 @@ export function registerExport(program: Command, run: Runner): void {
     .option('--from <date>', 'first day or instant to include (UTC)')
     .option('--to <date>', 'last day to include (a day includes all of it), or the instant to stop before (UTC)')
     .option('--roots <file>', 'PEM root store to verify certificates against (as for dhai report)')
+    .option('--key-file <file>', KEY_FILE_HELP)
     .action(run(async (flags: ExportFlags) => {
       if (!flags.share) throw new UsageError('dhai export writes only the shareable export: pass --share');
       const k = parseK(flags.k);
@@ -49,10 +52,12 @@ export function registerExport(program: Command, run: Runner): void {
       if (from && to && from >= to) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
       const site = flags.site ? loadSite(flags.site) : undefined;
       if (flags.roots && !existsSync(flags.roots)) throw new UsageError(`--roots: no such file ${safeText(flags.roots)}`);
-      const store = await openStore(flags.db, { readOnly: true });
+      const key = await checkStoreKey('dhai export', flags.db, flags.keyFile);
+      const store = await openStore(flags.db, { readOnly: true, pseudonymKey: key.key });
       let x;
       try {
-        x = await buildShareExport({ conn: store.conn, site, window: { from, to }, k, certs: flags.roots ? { rootsFile: flags.roots } : undefined });
+        const analysisSite = siteForStore(site, { ...key, record: store.pseudonymisation }, (s) => process.stderr.write(s));
+        x = await buildShareExport({ conn: store.conn, site: analysisSite, window: { from, to }, k, certs: flags.roots ? { rootsFile: flags.roots } : undefined });
       } finally {
         await store.close();
       }

@@ -16,14 +16,12 @@ import { compareReports, readPreviousReport } from '../report/changes.ts';
 import { parseBound } from '../report/window.ts';
 import { writeReport } from '../report/write.ts';
 import { openStore } from '../store/store.ts';
-import { siteCheck } from '../store/pseudonymisation.ts';
-import { loadKey } from '../privacy/cryptopan.ts';
-import { pseudonymisedSite } from '../privacy/site-pseudonyms.ts';
 import { UsageError } from '../util/errors.ts';
 import { safeText } from '../util/terminal.ts';
 
 export { parseBound };
 import type { Runner } from './main.ts';
+import { checkStoreKey, KEY_FILE_HELP, siteForStore } from './store-key.ts';
 
 // cli.md exit codes (as EXIT in main.ts; not imported from there: main.ts imports this file)
 const EXIT = { ok: 0, problems: 1 } as const;
@@ -81,7 +79,7 @@ export function registerReport(program: Command, run: Runner, io: ReportIo = STD
     .option('--roots <file>', "PEM root store to verify certificates against (default: Node's Mozilla store), e.g. one of the capture's era")
     .option('--geoip <file>', "MaxMind GeoIP2/GeoLite2 Country or City database (.mmdb): countries of exposed services' peers (dhai never downloads one; overrides the site's geoip.database)")
     .option('--ct-lookup [provider]', 'look certificates with no other CT evidence up online by SHA-256 (crtsh, a crt.sh-compatible base URL, or a URL template with {sha256}; default: the site\'s ct_lookup.provider, else crtsh); answers are cached in the store, which is then opened for writing')
-    .option('--key-file <file>', 'the key a pseudonymised store was ingested with: the site\'s networks and domains are mapped through it')
+    .option('--key-file <file>', KEY_FILE_HELP)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists').choices(SEVERITIES))
     .action(run(async (flags: ReportFlags) => {
       const from = flags.from ? parseBound(flags.from, '--from') : undefined;
@@ -96,18 +94,13 @@ export function registerReport(program: Command, run: Runner, io: ReportIo = STD
       // read before writing: --previous may be the --out directory itself
       const previous = flags.previous ? readPreviousReport(flags.previous) : undefined;
 
-      const key = flags.keyFile ? loadKey(flags.keyFile) : undefined;
-      // the store checks the key against its record (and a read-only open refuses a pseudonymised store without one)
-      const store = await openStore(flags.db, { readOnly: ctLookup === undefined, pseudonymKey: key });
+      const k = await checkStoreKey('dhai report', flags.db, flags.keyFile);
+      // the store checks the key against its record too (and a read-only open refuses a pseudonymised store without one)
+      const store = await openStore(flags.db, { readOnly: ctLookup === undefined, pseudonymKey: k.key });
       let built;
       try {
-        const p = store.pseudonymisation;
-        if (p && !key) throw new UsageError(`store ${flags.db} is pseudonymised: give the key it was ingested with (--key-file K)`);
         // a pseudonymised store holds the site's networks and names as pseudonyms: the analyses look for those
-        const analysisSite = p && key && site ? pseudonymisedSite(site, key, p.scope) : site;
-        if (p && key && site && siteCheck(key, site) !== p.siteCheck) {
-          io.err('dhai: warning: --site differs from the site the store was pseudonymised with (internal networks or domains): addresses and names it adds were stored as they were\n');
-        }
+        const analysisSite = siteForStore(site, { ...k, record: store.pseudonymisation }, io.err);
         built = await buildReport({ conn: store.conn, site: analysisSite, siteSha256, baseline, window: { from, to }, certs: flags.roots || ctLookup ? { rootsFile: flags.roots, ctLookup } : undefined });
       } finally {
         await store.close();

@@ -7,7 +7,7 @@ import type { Column } from '../sources/zeek/lines.ts';
 import { safeColumn } from '../sources/zeek/lines.ts';
 import { containerInner, csvReadType, storageType } from '../sources/zeek/zeek-types.ts';
 import { ident, literal } from '../store/sql.ts';
-import { CORE_SCHEMAS } from '../store/zeek-schema.ts';
+import { CORE_SCHEMAS, LEAF_KEY_COLUMN, leafKeySql } from '../store/zeek-schema.ts';
 import { PseudonymSql, type StoredColumn } from './pseudonymise-sql.ts';
 import type { IngestPseudonymiser } from './pseudonymise.ts';
 
@@ -57,6 +57,12 @@ function pick(l: LossFacts, logType: string): LossFacts {
 const DICTIONARY_LIMIT: Record<string, number> = { conn: 4096, ssl: 4096 };
 
 const TIME_OF = (x: string) => `make_timestamp(CAST(round(CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
+
+/** ssl rows with their leaf-certificate key (zeek-schema.ts); a file's own column of that name is replaced. */
+function withLeafKey(select: string, names: string[]): string {
+  const key = `${leafKeySql(names)} AS ${LEAF_KEY_COLUMN}`;
+  return names.includes(LEAF_KEY_COLUMN) ? `SELECT * REPLACE (${key}) FROM (${select})` : `SELECT *, ${key} FROM (${select})`;
+}
 
 export class PartWriter {
   private constructor(
@@ -208,7 +214,8 @@ export class PartWriter {
     const id = idColumn ?? String(t.fileId);
     // pseudonymisation replaces some expressions and joins the run's map tables to the source
     const { exprs, joins } = this.pseudonyms?.apply(t.logType, stored) ?? { exprs: stored.map((c) => `${c.expr} AS ${ident(c.name)}`), joins: '' };
-    const select = `SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id FROM ${src}${joins}`;
+    const base = `SELECT ${exprs.join(', ')}, ${literal(t.sensor)} AS dhai_sensor, ${id}::UBIGINT AS dhai_file_id FROM ${src}${joins}`;
+    const select = t.logType === 'ssl' ? withLeafKey(base, stored.map((c) => c.name)) : base;
     let r;
     try {
       const dict = DICTIONARY_LIMIT[t.logType];

@@ -2,7 +2,10 @@
 // written by a newer dhai is refused rather than misread.
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** dhai_meta key: the first ingest_file id whose ssl part has dhai_leaf_key (absent: no part has it). */
+export const LEAF_KEY_SINCE = 'ssl_leaf_key_since';
 
 const MIGRATIONS: { version: number; sql: string[] }[] = [
   {
@@ -27,6 +30,15 @@ const MIGRATIONS: { version: number; sql: string[] }[] = [
     // version makes such a dhai refuse the store instead
     version: 2,
     sql: [],
+  },
+  {
+    // ssl parts carry dhai_leaf_key from now on (zeek-schema.ts); the parts of files ingested before have lower
+    // file ids, and the ssl view computes the column for them from the chain lists (store.ts)
+    version: 3,
+    sql: [
+      `INSERT INTO dhai_meta SELECT '${LEAF_KEY_SINCE}', CAST(coalesce(max(id), 0) + 1 AS VARCHAR) FROM ingest_file
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ],
   },
 ];
 

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.ts';
-import { migrate } from './migrations.ts';
+import { LEAF_KEY_SINCE, migrate } from './migrations.ts';
 import { keyCheck, readPseudonymisation, type Pseudonymisation } from './pseudonymisation.ts';
 import { ident, literal } from './sql.ts';
-import { CORE_SCHEMAS, TAG_COLUMNS } from './zeek-schema.ts';
+import { CORE_SCHEMAS, DERIVED_COLUMNS, LEAF_KEY_COLUMN, TAG_COLUMNS, leafKeySql } from './zeek-schema.ts';
 import { storageType } from '../sources/zeek/zeek-types.ts';
 
 export interface Store {
@@ -134,8 +134,30 @@ async function reconcileParts(conn: DuckDBConnection, dbPath: string): Promise<v
 }
 
 function emptyCoreSelect(logType: string): string {
-  const fields = [...(CORE_SCHEMAS[logType] ?? []), ...TAG_COLUMNS];
+  const fields = [...(CORE_SCHEMAS[logType] ?? []), ...TAG_COLUMNS, ...(DERIVED_COLUMNS[logType] ?? [])];
   return `SELECT ${fields.map((f) => `NULL::${storageType(f.type)} AS ${ident(f.column)}`).join(', ')} WHERE false`;
+}
+
+/** The first file id whose ssl part carries the leaf key (Infinity: a store not migrated to version 3 has none). */
+async function leafKeySince(conn: DuckDBConnection): Promise<number> {
+  const r = await conn.runAndReadAll(`SELECT value FROM dhai_meta WHERE key = $1`, [LEAF_KEY_SINCE]).catch(() => undefined);
+  const v = r?.getRows()[0]?.[0];
+  return v === undefined ? Infinity : Number(v);
+}
+
+/**
+ * ssl's parts: those written before the leaf key existed (file id below the mark) have it computed from the
+ * chain lists; the others are read as they are. Only a store ingested across the upgrade pays for the lists.
+ */
+async function sslParts(conn: DuckDBConnection, dir: string): Promise<string> {
+  const since = await leafKeySince(conn);
+  const ids = readdirSync(dir).map((n) => /^(\d+)\.parquet$/.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const old = ids.filter((id) => id < since);
+  const read = (files: number[]) => `SELECT * FROM read_parquet([${files.map((id) => literal(path.join(dir, `${id}.parquet`))).join(', ')}], union_by_name = true)`;
+  if (old.length === 0) return ` UNION ALL BY NAME SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
+  const fresh = ids.filter((id) => id >= since);
+  const oldRows = `SELECT * REPLACE (${leafKeySql(['cert_chain_fps', 'cert_chain_fuids'])} AS ${LEAF_KEY_COLUMN}) FROM (${emptyCoreSelect('ssl')} UNION ALL BY NAME ${read(old)})`;
+  return `${fresh.length ? ` UNION ALL BY NAME ${read(fresh)}` : ''} UNION ALL BY NAME ${oldRows}`;
 }
 
 async function createLogViews(conn: DuckDBConnection, partsDir: string, readOnly: boolean): Promise<void> {
@@ -146,7 +168,8 @@ async function createLogViews(conn: DuckDBConnection, partsDir: string, readOnly
   for (const t of [...types].sort()) {
     const dir = path.join(partsDir, t);
     const hasParts = existsSync(dir) && readdirSync(dir).some((n) => n.endsWith('.parquet'));
-    const parts = hasParts ? ` UNION ALL BY NAME SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)` : '';
+    const parts = !hasParts ? '' : t === 'ssl' ? await sslParts(conn, dir)
+      : ` UNION ALL BY NAME SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
     const core = CORE_SCHEMAS[t] ? emptyCoreSelect(t) : undefined;
     if (!core && !hasParts) continue;
     const body = core ? `${core}${parts}` : `SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;

@@ -9,6 +9,7 @@ import { parseCertificate, type Certificate } from '../../src/x509/certificate.t
 import { parseCtLogList, type CtLogList } from '../../src/intel/ct-log-list.ts';
 import { sctSignedData } from '../../src/x509/sct.ts';
 import { header } from '../helpers/zeek-text.ts';
+import { keyPair, signingAlgorithm, type IssueOptions } from '../x509/pki.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -19,16 +20,7 @@ export interface Made {
   name: string;
 }
 
-const EC = { name: 'ECDSA', namedCurve: 'P-256' };
-const RSA1024 = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-
-export interface MakeOptions {
-  notBefore?: Date;
-  notAfter?: Date;
-  key?: 'ec' | 'rsa1024';
-  hash?: 'SHA-256' | 'SHA-1';
-  ca?: boolean;
-  dns?: string[];
+export interface MakeOptions extends IssueOptions {
   /** issuer name to write when it is not the signer's (an empty string writes an empty issuer) */
   issuerName?: string;
   serial?: string;
@@ -39,10 +31,8 @@ export interface MakeOptions {
 let serialCounter = 0x1000;
 
 export async function make(name: string, signer: Made | null, o: MakeOptions = {}): Promise<Made> {
-  const keys = o.keys ?? ((await webcrypto.subtle.generateKey(o.key === 'rsa1024' ? RSA1024 : EC, true, ['sign', 'verify'])) as CryptoKeyPair);
+  const keys = o.keys ?? (await keyPair(o.key));
   const signKeys = signer?.keys ?? keys;
-  const hash = o.hash ?? 'SHA-256';
-  const alg = signKeys.privateKey.algorithm.name === 'ECDSA' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5', hash };
   const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(o.ca ?? false, undefined, true)];
   if (o.dns) extensions.push(new x509.SubjectAlternativeNameExtension(o.dns.map((value) => ({ type: 'dns' as const, value }))));
   extensions.push(...(o.extra ?? []));
@@ -54,7 +44,7 @@ export async function make(name: string, signer: Made | null, o: MakeOptions = {
     notAfter: o.notAfter ?? new Date('2030-01-01T00:00:00Z'),
     publicKey: keys.publicKey,
     signingKey: signKeys.privateKey,
-    signingAlgorithm: alg as Algorithm,
+    signingAlgorithm: signingAlgorithm(signKeys, o.hash ?? 'SHA-256'),
     extensions,
   });
   const der = Buffer.from(c.rawData);
@@ -87,7 +77,7 @@ function u16(n: number): Buffer {
  */
 export async function makeWithSct(name: string, issuer: Made, log: { key: KeyObject; logId: Buffer }, o: MakeOptions & { tamper?: boolean } = {}): Promise<Made> {
   const serial = (serialCounter++).toString(16);
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await keyPair('ec');
   // the precertificate's TBS: the same certificate without the SCT extension (which we append last)
   const pre = await make(name, issuer, { ...o, serial, keys });
   const issuerKeyHash = createHash('sha256').update(issuer.cert.spki).digest();

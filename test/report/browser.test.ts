@@ -8,7 +8,7 @@ import { buildReport } from '../../src/report/build.ts';
 import { writeReport } from '../../src/report/write.ts';
 import { openStore } from '../../src/store/store.ts';
 import { loadBaseline } from '../../src/report/baseline.ts';
-import { artifactPath, launchChromium, noChromium, openOffline } from '../helpers/chromium.ts';
+import { artifactPath, assertInert, launchChromium, noChromium, openOffline, pageState } from '../helpers/chromium.ts';
 import { needsShared } from '../helpers/shared.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import { buildTestStore, PAYLOADS, TEST_ANALYSES } from './helpers.ts';
@@ -27,27 +27,8 @@ void test('report.html opens offline in Chromium, shows every figure and execute
   try {
     for (const bypassCSP of [true, false]) {
       const { page, attempted, dialogs } = await openOffline(browser, out.html, bypassCSP);
-      const state = await page.evaluate(() => ({
-        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-        scripts: document.querySelectorAll('script').length,
-        imgs: document.querySelectorAll('img, image, iframe, object, embed, foreignObject').length,
-        handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
-        figures: [...document.querySelectorAll('figure[data-chart]')].map((f) => ({
-          chart: f.getAttribute('data-chart'),
-          svg: f.querySelectorAll(':scope > svg').length,
-          shapes: f.querySelectorAll('svg path, svg rect, svg text').length,
-          width: f.querySelector('svg')?.getBoundingClientRect().width ?? 0,
-        })),
-        text: document.body.innerText,
-        csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
-        title: document.title,
-      }));
-      assert.equal(state.pwned, undefined, 'a payload ran');
-      assert.deepEqual(dialogs, []);
-      assert.deepEqual(attempted, [], 'the page tried to reach the network');
-      assert.equal(state.scripts, 0);
-      assert.equal(state.imgs, 0);
-      assert.equal(state.handlers, 0, 'an element carries an event-handler attribute');
+      const state = await pageState(page);
+      assertInert(state, attempted, dialogs);
       assert.equal(state.figures.length, chartCount);
       for (const f of state.figures) {
         assert.equal(f.svg, 1, `figure ${f.chart} has no SVG`);

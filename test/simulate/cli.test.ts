@@ -3,30 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
 import { loadProfile } from '../../src/simulate/profile.ts';
 import { UsageError } from '../../src/util/errors.ts';
 import { tmpDir } from '../helpers/tmp.ts';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'dhai', ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+import { dhai } from '../share/run-cli.ts';
 
 test('a small simulation runs and says where everything was written', async () => {
   const dir = path.join(tmpDir(), 'sample');
-  const r = await run(['simulate', '--out', dir, '--days', '1', '--devices', '30', '--seed', '7', '--start', '2019-03-01']);
+  const r = await dhai('simulate', '--out', dir, '--days', '1', '--devices', '30', '--seed', '7', '--start', '2019-03-01');
   assert.equal(r.code, 0, r.err);
   for (const what of ['logs', 'site.yaml', 'feeds', 'ground-truth.json']) {
     assert.ok(existsSync(path.join(dir, what)), what);
@@ -50,7 +34,7 @@ test('bad flags are usage errors (exit 2) with a one-line message', async () => 
     ['--start', '2018-02-30'],
     ['--profile', 'no-such-profile'],
   ]) {
-    const r = await run(['simulate', '--out', path.join(dir, args.join('')), ...args]);
+    const r = await dhai('simulate', '--out', path.join(dir, args.join('')), ...args);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.err, /^dhai: .+\n$/, args.join(' '));
   }

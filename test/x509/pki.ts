@@ -25,11 +25,11 @@ export interface IssueOptions {
 const EC_KEY = { name: 'ECDSA', namedCurve: 'P-256' };
 const RSA_1024 = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
 
-async function keyPair(kind: IssueOptions['key']): Promise<CryptoKeyPair> {
+export async function keyPair(kind: IssueOptions['key']): Promise<CryptoKeyPair> {
   return (await webcrypto.subtle.generateKey(kind === 'rsa1024' ? RSA_1024 : EC_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
-function signingAlgorithm(issuer: CryptoKeyPair, hash: string): Algorithm {
+export function signingAlgorithm(issuer: CryptoKeyPair, hash: string): Algorithm {
   return issuer.privateKey.algorithm.name === 'ECDSA' ? ({ name: 'ECDSA', hash } as Algorithm) : ({ name: 'RSASSA-PKCS1-v1_5', hash } as Algorithm);
 }
 
