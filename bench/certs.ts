@@ -13,24 +13,17 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, webcrypto, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { args, load, numOpt, root } from './common.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const work = path.join(root, 'bench', 'out', 'certs');
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const N_CERTS = opt('--certs', 200_000);
-const N_SESSIONS = opt('--sessions', 10_000_000);
+const N_CERTS = numOpt('--certs', 200_000);
+const N_SESSIONS = numOpt('--sessions', 10_000_000);
 const rss = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 // ---------------------------------------------------------------- gen
 async function gen(): Promise<void> {

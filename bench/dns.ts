@@ -18,21 +18,13 @@
 // simulator's own (its top list first, its listed names and addresses among generated ones) and imported.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { importFeedFile } from '../src/intel/feed-store.ts';
 import { runIngest } from '../src/ingest/ingest.ts';
 import { openStore } from '../src/store/store.ts';
+import { args, load, median, opt, root } from './common.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const target = Number(opt('--rows') ?? 20_000_000);
 const high = opt('--names') === 'high';
 if (opt('--names') !== undefined && !high) throw new Error('--names takes only "high"');
@@ -162,13 +154,11 @@ async function makeStore(): Promise<void> {
 interface Run { kind: string; seconds: number; cpuSeconds: number; rows: number; maxRssMiB: number; [k: string]: unknown }
 
 function contender(kind: 'scan' | 'categorise'): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'dns-child.ts'), kind, db, path.join(sim, 'site.yaml')], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'dns-child.ts'), kind, db, path.join(sim, 'site.yaml')], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${kind} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 await makeStore();
 if (args.includes('--prepare')) process.exit(0);

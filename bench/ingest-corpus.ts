@@ -5,10 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
+import { root } from './common.ts';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const work = path.join(root, 'bench', 'out', 'ingest');
 
 export interface Corpus {

@@ -7,19 +7,13 @@
 // Options: --gb N (corpus size, default 2.2), --corpus DIR (use an existing TSV tree), --keep (reuse corpus),
 // --runs N (default 1).
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { args, load, median, opt } from './common.ts';
 import { contender, ensureCorpus, line, sizeOf, walk, type Run } from './ingest-corpus.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const runs = Math.max(1, Number(opt('--runs') ?? 1));
 const { plainDir, gzDir } = await ensureCorpus({ gb: Number(opt('--gb') ?? 2.2), keep: args.includes('--keep'), corpus: opt('--corpus') });
 const plainBytes = sizeOf(plainDir);
 const gzBytes = existsSync(gzDir) ? sizeOf(gzDir) : 0;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`corpus: ${(plainBytes / 1e9).toFixed(2)} GB TSV in ${walk(plainDir).length} files; gzip copy ${(gzBytes / 1e9).toFixed(2)} GB; ${runs} run(s) each; load average ${load()}`);
 console.log(`${''.padEnd(44)} ${'time'.padStart(10)} ${'(plain MB/s)'.padStart(11)} ${'rows/s'.padStart(14)} ${'peak RSS'.padStart(10)} ${'CPU'.padStart(10)}`);
 
@@ -44,10 +38,6 @@ for (let i = 0; i < runs; i++) {
     console.log(line(`${c.label}${runs > 1 ? ` #${i + 1}` : ''}`, r, plainBytes));
   }
 }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const med = (c: Contender): Run => ({
   kind: c.kind, rows: c.runs[0]!.rows, seconds: median(c.runs.map((r) => r.seconds)),
   cpuSeconds: median(c.runs.map((r) => r.cpuSeconds)), maxRssMiB: Math.max(...c.runs.map((r) => r.maxRssMiB)),

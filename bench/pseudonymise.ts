@@ -5,18 +5,12 @@
 // ratio is of the medians.
 // Options: --gb N (corpus size when generated, default 2.2), --keep (reuse the corpus), --runs N (default 2),
 // --corpus DIR --site FILE (another TSV tree and its site).
-import { loadavg } from 'node:os';
+import { args, load, median, opt } from './common.ts';
 import { contender, ensureCorpus, line, sizeOf, walk, type Run } from './ingest-corpus.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const runs = Number(opt('--runs') ?? 2);
 const { plainDir, site } = await ensureCorpus({ gb: Number(opt('--gb') ?? 2.2), keep: args.includes('--keep'), corpus: opt('--corpus'), site: opt('--site') });
 const bytes = sizeOf(plainDir);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`corpus: ${(bytes / 1e9).toFixed(2)} GB TSV in ${walk(plainDir).length} files; site ${site}; load average ${load()}`);
 const plain: Run[] = [];
 const pseudo: Run[] = [];
@@ -27,10 +21,7 @@ for (let i = 0; i < runs; i++) {
   console.log(line(`dhai ingest --pseudonymise (run ${i + 1})`, pseudo.at(-1)!, bytes));
   if (pseudo.at(-1)!.rows !== plain.at(-1)!.rows) throw new Error(`row counts differ: ${pseudo.at(-1)!.rows} vs ${plain.at(-1)!.rows}`);
 }
-const median = (rs: Run[]) => {
-  const s = rs.map((r) => r.seconds).sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const ratio = median(pseudo) / median(plain);
-console.log(`pseudonymised / plain ingest time = ${ratio.toFixed(3)}x (medians ${median(pseudo).toFixed(2)} s / ${median(plain).toFixed(2)} s; target <= 1.10)`);
+const seconds = (rs: Run[]) => median(rs.map((r) => r.seconds));
+const ratio = seconds(pseudo) / seconds(plain);
+console.log(`pseudonymised / plain ingest time = ${ratio.toFixed(3)}x (medians ${seconds(pseudo).toFixed(2)} s / ${seconds(plain).toFixed(2)} s; target <= 1.10)`);
 console.log(`peak RSS: plain ${Math.max(...plain.map((r) => r.maxRssMiB)).toFixed(0)} MiB, pseudonymised ${Math.max(...pseudo.map((r) => r.maxRssMiB)).toFixed(0)} MiB; load average ${load()}`);

@@ -13,19 +13,12 @@
 // each, in a child of its own) is measured in the same run as a yardstick.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildTimings } from '../src/report/build.ts';
 import { openStore } from '../src/store/store.ts';
+import { args, load, opt, root } from './common.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const work = path.join(root, 'bench', 'out', 'report');
 const sim = path.join(work, 'sim');
 const db = path.join(work, 'store.duckdb');
@@ -122,7 +115,6 @@ function runChild(...a: string[]): ChildResult & { wallMs: number } {
   return { ...(JSON.parse(lines.at(-1)!) as ChildResult), wallMs };
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function printReport(r: ChildResult & { wallMs: number }, scanMs: number): void {
   const t = r.timings;

@@ -22,25 +22,18 @@
 // Everything lives in bench/out/tls/ (git-ignored); --keep reuses what an earlier run left there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { args, load, numOpt, root } from './common.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const work = path.join(root, 'bench', 'out', 'tls');
 const sim = path.join(work, 'sim');
 const db = path.join(work, 'tls.duckdb');
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const DAYS = opt('--days', 60);
-const DEVICES = opt('--devices', 1150);
+const DAYS = numOpt('--days', 60);
+const DEVICES = numOpt('--devices', 1150);
 const HEAVY = 6;
 const rssMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function child(phase: string): void {
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, ...args], { stdio: 'inherit', cwd: root });
