@@ -23,11 +23,20 @@ export const PROBE_STATES = ['S0', 'REJ', 'RSTOS0', 'RSTRH', 'SH', 'SHR'];
 
 const list = (xs: string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`;
 
-const COMPLETED = `(proto = 'tcp' AND conn_state IN ${list(COMPLETED_STATES)} AND (history IS NULL OR contains(history, 'h')))`;
+/** The outcome rules of the header, as SQL over conn.log's columns (also used by supply-chain-conn.ts). */
+export const COMPLETED = `(proto = 'tcp' AND conn_state IN ${list(COMPLETED_STATES)} AND (history IS NULL OR contains(history, 'h')))`;
 const PROBED = `(proto = 'tcp' AND NOT ${COMPLETED} AND ((history IS NOT NULL AND contains(history, 'S'))
   OR (history IS NULL AND conn_state IN ${list(PROBE_STATES)})))`;
-const ANSWERED = `(CASE WHEN proto = 'tcp' THEN ${COMPLETED}
+export const ANSWERED = `(CASE WHEN proto = 'tcp' THEN ${COMPLETED}
   ELSE coalesce(resp_pkts, 0) > 0 OR coalesce(resp_bytes, 0) > 0 OR contains(coalesce(history, ''), 'd') END)`;
+
+/** The side of an address (alias `a` of addr_class): a device-class subnet is inside even when the site lists no networks. */
+export const sideSql = (a: string, local: string) => `CASE WHEN ${a}.inside IS NOT NULL THEN ${a}.inside WHEN ${a}.class IS NOT NULL THEN true ELSE ${local} END`;
+/** The copy of a uid that two sensors both logged which is kept: the most complete observation. */
+export const KEEP_ONE_PER_UID = `uid IS NULL OR row_number() OVER (PARTITION BY uid
+      ORDER BY completed DESC, answered DESC, orig_bytes + resp_bytes DESC, dhai_file_id, ts) = 1`;
+/** A connection's end time from ts and duration. */
+export const END_SQL = 'ts + to_microseconds(CAST(round(coalesce(duration, 0) * 1e6) AS BIGINT))';
 
 /**
  * Fill TEMP TABLE `name` with the window's connections, once each:
@@ -38,14 +47,12 @@ const ANSWERED = `(CASE WHEN proto = 'tcp' THEN ${COMPLETED}
 export async function loadConnections(conn: DuckDBConnection, site: Site, w: Window, name: string): Promise<number> {
   const where = windowWhere(w);
   await classifyAddresses(conn, site, `SELECT id_orig_h FROM conn WHERE ${where} UNION SELECT id_resp_h FROM conn WHERE ${where}`);
-  // an address in a device-class subnet is inside even when the site lists no internal networks
-  const inside = (a: string, local: string) => `CASE WHEN ${a}.inside IS NOT NULL THEN ${a}.inside WHEN ${a}.class IS NOT NULL THEN true ELSE ${local} END`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${name} AS
     WITH c AS (
       SELECT c.uid, c.ts, c.id_orig_h AS orig, c.id_resp_h AS resp, c.id_orig_p AS orig_p, c.id_resp_p AS resp_p,
         c.proto, c.service, c.duration, coalesce(c.orig_bytes, 0)::BIGINT AS orig_bytes, coalesce(c.resp_bytes, 0)::BIGINT AS resp_bytes,
         c.conn_state, c.history, c.resp_pkts, c.dhai_file_id,
-        ${inside('ao', 'c.local_orig')} AS o_in, ${inside('ar', 'c.local_resp')} AS r_in, ao.class AS o_cls, ar.class AS r_cls
+        ${sideSql('ao', 'c.local_orig')} AS o_in, ${sideSql('ar', 'c.local_resp')} AS r_in, ao.class AS o_cls, ar.class AS r_cls
       FROM conn c
       LEFT JOIN addr_class ao ON ao.addr = c.id_orig_h
       LEFT JOIN addr_class ar ON ar.addr = c.id_resp_h
@@ -53,14 +60,13 @@ export async function loadConnections(conn: DuckDBConnection, site: Site, w: Win
     ), f AS (
       SELECT *, ${COMPLETED} AS completed, ${PROBED} AS probed, ${ANSWERED} AS answered FROM c
     )
-    SELECT uid, ts, ts + to_microseconds(CAST(round(coalesce(duration, 0) * 1e6) AS BIGINT)) AS te, orig, resp, orig_p, resp_p,
+    SELECT uid, ts, ${END_SQL} AS te, orig, resp, orig_p, resp_p,
       proto, service, duration, orig_bytes, resp_bytes, conn_state, history, o_in, r_in,
       CASE WHEN o_in THEN coalesce(o_cls, 'unclassified') END AS o_class,
       CASE WHEN r_in THEN coalesce(r_cls, 'unclassified') END AS r_class,
       completed, probed, answered
     FROM f
-    QUALIFY uid IS NULL OR row_number() OVER (PARTITION BY uid
-      ORDER BY completed DESC, answered DESC, orig_bytes + resp_bytes DESC, dhai_file_id, ts) = 1`);
+    QUALIFY ${KEEP_ONE_PER_UID}`);
   const r = await conn.runAndReadAll(`SELECT count(*) FROM ${name}`);
   return Number(r.getRows()[0]![0]);
 }

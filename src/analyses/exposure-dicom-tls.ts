@@ -23,18 +23,25 @@ export interface DicomTlsGroup {
   last_seen: string | null;
 }
 
+const SESSIONS = 'g_exposure_dicom_ssl';
+
 /** Sessions once per uid, grouped by server, version and suite. */
 export async function dicomTlsGroups(conn: DuckDBConnection, site: Site, w: Window): Promise<DicomTlsGroup[]> {
   const ports = `id_resp_p IN ${sqlNumbers(DICOM_TLS_GRADED_PORTS)}`;
-  const sessions = await logRows(conn, 'ssl', w, { where: ports, prefer: 'established DESC NULLS LAST, dhai_file_id, ts' });
-  await classifyAddresses(conn, site, `SELECT id_resp_h FROM ${sessions}`);
-  const rows = await readRows(conn, `
-    WITH s AS (SELECT * FROM ${sessions})
-    SELECT s.id_resp_h AS server, s.id_resp_p AS port, CASE WHEN coalesce(a.inside, a.class IS NOT NULL) THEN coalesce(a.class, 'unclassified') END AS class,
-      s.version, s.cipher, count(*) AS sessions, count(DISTINCT s.id_orig_h) AS clients,
-      ${isoSql('min(s.ts)')} AS first_seen, ${isoSql('max(s.ts)')} AS last_seen
-    FROM s LEFT JOIN addr_class a ON a.addr = s.id_resp_h
-    GROUP BY ALL ORDER BY server, port, version, cipher`);
+  // read once into a temp table: the classification and the grouping both need the sessions
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${SESSIONS} AS SELECT id_resp_h, id_resp_p, id_orig_h, version, cipher, ts FROM ${await logRows(conn, 'ssl', w, { where: ports, prefer: 'established DESC NULLS LAST, dhai_file_id, ts' })}`);
+  let rows: Row[];
+  try {
+    await classifyAddresses(conn, site, `SELECT id_resp_h FROM ${SESSIONS}`);
+    rows = await readRows(conn, `
+      SELECT s.id_resp_h AS server, s.id_resp_p AS port, CASE WHEN coalesce(a.inside, a.class IS NOT NULL) THEN coalesce(a.class, 'unclassified') END AS class,
+        s.version, s.cipher, count(*) AS sessions, count(DISTINCT s.id_orig_h) AS clients,
+        ${isoSql('min(s.ts)')} AS first_seen, ${isoSql('max(s.ts)')} AS last_seen
+      FROM ${SESSIONS} s LEFT JOIN addr_class a ON a.addr = s.id_resp_h
+      GROUP BY ALL ORDER BY server, port, version, cipher`);
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${SESSIONS}`);
+  }
   return rows.map((r) => {
     const verdict = gradeDicomTls(r.version as string | null, r.cipher as string | null);
     return {

@@ -96,13 +96,16 @@ export interface ClinicalFlows {
 export async function cleartextClinical(conn: DuckDBConnection, table: string): Promise<ClinicalFlows> {
   const base = `proto = 'tcp' AND resp_p IN ${sqlNumbers(CLEARTEXT_CLINICAL_PORTS)} AND answered
     AND NOT contains(lower(coalesce(service, '')), 'ssl')`;
-  const [t] = await readRows(conn, `SELECT count(*) AS n FROM ${table} WHERE ${base}`);
-  const flows = await readRows(conn, `
-    SELECT CASE WHEN r_in THEN 'cross-class' ELSE 'off-site' END AS kind, orig, resp, resp_p AS port,
-      o_class AS orig_class, coalesce(r_class, '${INTERNET}') AS resp_class, count(*) AS sessions,
+  const flow = `o_in AND ((r_in AND o_class <> r_class) OR r_in = false)`;
+  // one scan: the sessions outside any flow fall into one group with no kind, which only the total counts
+  const of = (expr: string) => `CASE WHEN ${flow} THEN ${expr} END`;
+  const rows = await readRows(conn, `
+    SELECT ${of(`CASE WHEN r_in THEN 'cross-class' ELSE 'off-site' END`)} AS kind, ${of('orig')} AS orig, ${of('resp')} AS resp,
+      ${of('resp_p')} AS port, ${of('o_class')} AS orig_class, ${of(`coalesce(r_class, '${INTERNET}')`)} AS resp_class, count(*) AS sessions,
       sum(orig_bytes + resp_bytes) AS bytes, ${isoSql('min(ts)')} AS first_seen, ${isoSql('max(te)')} AS last_seen
     FROM ${table}
-    WHERE ${base} AND o_in AND ((r_in AND o_class <> r_class) OR r_in = false)
+    WHERE ${base}
     GROUP BY ALL ORDER BY kind, orig, resp, port`);
-  return { sessions: Number(t!.n), flows };
+  const flows = rows.filter((r) => r.kind !== null);
+  return { sessions: rows.reduce((a, r) => a + Number(r.sessions), 0), flows };
 }

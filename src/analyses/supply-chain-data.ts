@@ -7,6 +7,7 @@ import { isoSql, readRows, windowWhere } from './connections.ts';
 import type { Window } from './inputs.ts';
 import { REMOTE_ACCESS_TOOLS } from './remote-access-tools.ts';
 import { classifyAddresses } from './site-context.ts';
+import { loadMatchingConnections } from './supply-chain-conn.ts';
 import type { Row } from './types.ts';
 
 const P = 'g_sc';
@@ -27,12 +28,13 @@ async function loadNames(conn: DuckDBConnection, site: Site): Promise<void> {
 }
 
 /** TEMP TABLE g_sc_vendor_net(addr, vendor): connection endpoints inside a vendor network (longest prefix). */
-async function loadVendorNetworks(conn: DuckDBConnection, site: Site, connTable: string): Promise<void> {
+async function loadVendorNetworks(conn: DuckDBConnection, site: Site, w: Window): Promise<void> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_vendor_net (addr VARCHAR, vendor VARCHAR)`);
   const map = new NetworkMap<string>();
   for (const v of site.vendors) for (const n of v.networks) map.set(n, v.name);
   if (!site.vendors.some((v) => v.networks.length > 0)) return;
-  const r = await conn.runAndReadAll(`SELECT orig FROM ${connTable} UNION SELECT resp FROM ${connTable}`);
+  const where = windowWhere(w);
+  const r = await conn.runAndReadAll(`SELECT id_orig_h FROM conn WHERE ${where} UNION SELECT id_resp_h FROM conn WHERE ${where}`);
   const app = await conn.createAppender(`${P}_vendor_net`, 'main', 'temp');
   for (const [a] of r.getRows()) {
     const vendor = a === null ? undefined : map.lookup(String(a));
@@ -44,30 +46,47 @@ async function loadVendorNetworks(conn: DuckDBConnection, site: Site, connTable:
   app.closeSync();
 }
 
+/** How a session matched, in sort order. */
+const VIAS = ['dns', 'network', 'sni'];
+// list_sort(list(DISTINCT via)) of a group, built from one flag per value: a DISTINCT list aggregate over every
+// session costs half as much again
+const viaList = `list_filter([${VIAS.map((v) => `CASE WHEN bool_or(via = '${v}') THEN '${v}' END`).join(', ')}], x -> x IS NOT NULL)`;
+
 const matchName = (col: string) => `(${col} = n.suffix OR ends_with(${col}, '.' || n.suffix))`;
 
 /**
  * TEMP TABLE g_sc_sessions: one row per (connection, kind, owner) with the hospital host and the direction:
  * from-vendor (a vendor network originated to an inside host) or to-owner (an inside host reached the vendor
  * or tool, by the vendor's network, by an address a matching name resolved to for that client, or by SNI).
+ * `connTable` receives the connections that match (supply-chain-conn.ts); the caller drops it.
  */
 export async function loadSupplyChain(conn: DuckDBConnection, site: Site, w: Window, connTable: string): Promise<void> {
   await loadNames(conn, site);
-  await loadVendorNetworks(conn, site, connTable);
+  await loadVendorNetworks(conn, site, w);
   const dnsWhere = `${windowWhere(w)} AND query IS NOT NULL`;
+  // names are matched once per distinct query text, not per request; a (uid, trans_id, name) group shares its
+  // name, so filtering the requests before picking one per group keeps the same rows
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_qnames AS
+    WITH q AS (SELECT query, rtrim(lower(query), '.') AS q FROM (SELECT DISTINCT query FROM dns WHERE ${dnsWhere}))
+    SELECT q.query, q.q, n.kind, n.owner FROM q JOIN ${P}_names n ON ${matchName('q.q')}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_dns AS
     WITH d AS (
       SELECT ts, uid, trans_id, id_orig_h AS client, rtrim(lower(query), '.') AS q, answers FROM dns
-      WHERE ${dnsWhere}
+      WHERE ${dnsWhere} AND query IN (SELECT query FROM ${P}_qnames)
       QUALIFY uid IS NULL OR row_number() OVER (PARTITION BY uid, trans_id, rtrim(lower(query), '.') ORDER BY dhai_file_id, ts) = 1
     )
-    SELECT DISTINCT d.*, n.kind, n.owner FROM d JOIN ${P}_names n ON ${matchName('d.q')}`);
+    SELECT DISTINCT d.*, n.kind, n.owner FROM d JOIN (SELECT DISTINCT q, kind, owner FROM ${P}_qnames) n ON n.q = d.q`);
   await classifyAddresses(conn, site, `SELECT client FROM ${P}_dns`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_resolved AS
     SELECT DISTINCT client, unnest(answers) AS addr, kind, owner FROM ${P}_dns WHERE answers IS NOT NULL`);
+  // SNI likewise per distinct server name, each with its sessions' uids, in one scan of ssl.log
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_sni AS
-    SELECT DISTINCT s.uid, n.kind, n.owner FROM ssl s
-    JOIN ${P}_names n ON ${matchName('rtrim(lower(s.server_name), \'.\')')} WHERE ${windowWhere(w, 's.ts')} AND s.server_name IS NOT NULL`);
+    WITH s AS (
+      SELECT rtrim(lower(server_name), '.') AS q, list(uid) AS uids FROM ssl
+      WHERE ${windowWhere(w)} AND server_name IS NOT NULL GROUP BY server_name
+    )
+    SELECT DISTINCT unnest(s.uids) AS uid, n.kind, n.owner FROM s JOIN ${P}_names n ON ${matchName('s.q')}`);
+  await loadMatchingConnections(conn, site, w, P, connTable);
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_sessions AS
     WITH m AS (
       SELECT c.*, 'vendor' AS kind, v.vendor AS owner, 'from-vendor' AS direction, 'network' AS via, c.resp AS host, c.r_class AS host_class
@@ -86,7 +105,7 @@ export async function loadSupplyChain(conn: DuckDBConnection, site: Site, w: Win
     )
     SELECT uid, kind, owner, direction, any_value(host) AS host, any_value(host_class) AS host_class, any_value(ts) AS ts,
       any_value(te) AS te, any_value(resp_p) AS resp_p, any_value(proto) AS proto, any_value(duration) AS duration,
-      any_value(orig_bytes + resp_bytes) AS bytes, any_value(answered) AS answered, list_sort(list(DISTINCT via)) AS via
+      any_value(orig_bytes + resp_bytes) AS bytes, any_value(answered) AS answered, ${viaList} AS via
     FROM m GROUP BY uid, kind, owner, direction`);
 }
 
@@ -118,5 +137,5 @@ export async function toolLookups(conn: DuckDBConnection): Promise<Row[]> {
 }
 
 export async function dropSupplyChain(conn: DuckDBConnection): Promise<void> {
-  for (const t of ['names', 'vendor_net', 'dns', 'resolved', 'sni', 'sessions']) await conn.run(`DROP TABLE IF EXISTS ${P}_${t}`);
+  for (const t of ['names', 'qnames', 'vendor_net', 'dns', 'resolved', 'sni', 'sessions']) await conn.run(`DROP TABLE IF EXISTS ${P}_${t}`);
 }

@@ -2,7 +2,7 @@
 // through third-party vendors): sessions from the site's configured vendor networks, long-lived sessions to
 // vendor clouds, remote-access tools looked up in DNS, and per vendor which hospital hosts it reaches.
 import { NetworkSet } from '../privacy/addresses.ts';
-import { countRows, loadConnections } from './connections.ts';
+import { countRows, windowWhere } from './connections.ts';
 import { dreadMethodNotes, makeFinding } from './dread.ts';
 import type { FindingType } from './finding-types.ts';
 import { vendorReachChart } from './g-charts.ts';
@@ -32,9 +32,10 @@ async function run(ctx: AnalysisContext): Promise<SectionResult> {
   if (!haveVendors && !haveDns) {
     return notAvailable(['vendors in the site configuration (vendors: name, networks, domains)', 'dns.log'], method(ctx, longSeconds));
   }
-  const n = await loadConnections(ctx.conn, ctx.site, ctx.window, TABLE);
+  // only the connections a vendor or tool matches are loaded (supply-chain-conn.ts), not the whole window
+  const haveConn = (await countRows(ctx.conn, `SELECT count(*) FROM (SELECT 1 FROM conn WHERE ${windowWhere(ctx.window)} LIMIT 1)`)) > 0;
   try {
-    if (n === 0 && !haveDns) return notAvailable(['conn.log rows inside the report window'], method(ctx, longSeconds));
+    if (!haveConn && !haveDns) return notAvailable(['conn.log rows inside the report window'], method(ctx, longSeconds));
     await loadSupplyChain(ctx.conn, ctx.site, ctx.window, TABLE);
     const notes = method(ctx, longSeconds);
     const metrics: Record<string, Metric> = {};

@@ -19,7 +19,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Site } from '../config/site.ts';
 import { LEAF_KEY_COLUMN } from '../store/zeek-schema.ts';
 import { loadTlsKnowledge } from '../tls/knowledge-sql.ts';
-import { countRows, readRows } from './connections.ts';
+import { countRows, readRows, sideSql } from './connections.ts';
 import { logRows } from './inputs.ts';
 import { insideSql } from './inside-sql.ts';
 import { UNCLASSIFIED, classifyAddresses, directionSql } from './site-context.ts';
@@ -163,14 +163,13 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
 
   // the groups with their direction; the undecided rows decided on their distinct addresses (site-context.ts), as
   // the pass decides the others
-  const side = (a: string, localCol: string) => `CASE WHEN ${a}.inside IS NOT NULL THEN ${a}.inside WHEN ${a}.class IS NOT NULL THEN true ELSE ${localCol} END`;
   const decided = `(SELECT ${dirSql} AS dir, dev, CASE WHEN r_in THEN p END AS port, CASE WHEN ${obsolete('version')} THEN p END AS obs_port,
       ${FROM_PASS}, n, first_ts, last_ts, peers, days
     FROM ${PASS} WHERE po IS NULL
     UNION ALL
     SELECT dir, dev, port, obs_port, ${GROUP_COLS}, n, first_ts, last_ts, CASE WHEN peer IS NOT NULL THEN [peer] END AS peers, days
     FROM (SELECT ${deriveSql(obsolete('version'))}, ${FROM_PASS}, n, first_ts, last_ts, days
-      FROM (SELECT q.* EXCLUDE (o_in, r_in), q.po AS o, q.pr AS r, ${side('ao', 'q.plo')} AS o_in, ${side('ar', 'q.plr')} AS r_in
+      FROM (SELECT q.* EXCLUDE (o_in, r_in), q.po AS o, q.pr AS r, ${sideSql('ao', 'q.plo')} AS o_in, ${sideSql('ar', 'q.plr')} AS r_in
             FROM ${PASS} q LEFT JOIN addr_class ao ON ao.addr = q.po LEFT JOIN addr_class ar ON ar.addr = q.pr
             WHERE q.po IS NOT NULL)))`;
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${TLS_AGG} AS
