@@ -40,9 +40,10 @@ export const END_SQL = 'ts + to_microseconds(CAST(round(coalesce(duration, 0) * 
 
 /**
  * Fill TEMP TABLE `name` with the window's connections, once each:
- * uid, ts, te (ts + duration), orig, resp, orig_p, resp_p, proto, service, duration, orig_bytes, resp_bytes,
- * conn_state, history, o_in, r_in (NULL when unknown), o_class, r_class (NULL outside), completed, probed,
- * answered. Returns the number of rows.
+ * uid, ts, te (ts + duration), orig, resp, resp_p, proto, service, duration, orig_bytes, resp_bytes, conn_state
+ * (of probed connections only), o_in, r_in (NULL when unknown), o_class, r_class (NULL outside), completed,
+ * probed, answered. No more than exposure and the supply-chain cross-check read: the table is as long as conn.log
+ * (20 M-row store: 7.3 M rows), and a narrower one spills less. Returns the number of rows.
  */
 export async function loadConnections(conn: DuckDBConnection, site: Site, w: Window, name: string): Promise<number> {
   const where = windowWhere(w);
@@ -60,8 +61,8 @@ export async function loadConnections(conn: DuckDBConnection, site: Site, w: Win
     ), f AS (
       SELECT *, ${COMPLETED} AS completed, ${PROBED} AS probed, ${ANSWERED} AS answered FROM c
     )
-    SELECT uid, ts, ${END_SQL} AS te, orig, resp, orig_p, resp_p,
-      proto, service, duration, orig_bytes, resp_bytes, conn_state, history, o_in, r_in,
+    SELECT uid, ts, ${END_SQL} AS te, orig, resp, resp_p,
+      proto, service, duration, orig_bytes, resp_bytes, CASE WHEN probed THEN conn_state END AS conn_state, o_in, r_in,
       CASE WHEN o_in THEN coalesce(o_cls, 'unclassified') END AS o_class,
       CASE WHEN r_in THEN coalesce(r_cls, 'unclassified') END AS r_class,
       completed, probed, answered
