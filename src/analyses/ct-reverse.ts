@@ -12,7 +12,7 @@ import type { Row } from './types.ts';
 const NAME = /^[*a-z0-9_-]+(\.[*a-z0-9_-]+)+\.?$/;
 
 /** Host names in a feed line's text after the fingerprint (attacker-controlled: only compared). */
-export function namesInReason(reason: string): string[] {
+function namesInReason(reason: string): string[] {
   return [...new Set(reason.toLowerCase().split(/[\s,;|"]+/).filter((t) => NAME.test(t)).map((t) => t.replace(/\.$/, '')))];
 }
 

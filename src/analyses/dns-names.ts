@@ -35,14 +35,9 @@ export async function loadNames(conn: DuckDBConnection, nets: readonly Network[]
     u AS (SELECT parent, p, unnest(generate_series(1, len(p))) AS i FROM n)
     SELECT parent, i::INTEGER AS i, (len(p) - i + 1)::INTEGER AS k, array_to_string(p[i:], '.') AS suf FROM u`);
   const rev = await conn.runAndReadAll(`SELECT nid, name FROM ${P}_name WHERE ends_with(name, '.in-addr.arpa') OR ends_with(name, '.ip6.arpa')`);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${P}_revint (nid BIGINT)`);
-  const app = await conn.createAppender(`${P}_revint`, 'main', 'temp');
-  for (const [nid, n] of rev.getRows()) {
-    if (!isInternalReverse(String(n), nets)) continue;
-    app.appendBigInt(BigInt(nid as bigint));
-    app.endRow();
-  }
-  app.closeSync();
+  const revint = await TempTable.create(conn, `${P}_revint`, [['nid', 'BIGINT']]);
+  for (const [nid, n] of rev.getRows()) if (isInternalReverse(String(n), nets)) revint.row([Number(nid)]);
+  revint.close();
 }
 
 /**

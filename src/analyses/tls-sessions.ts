@@ -100,12 +100,14 @@ async function loadLeafFacts(conn: DuckDBConnection): Promise<void> {
  * servers; and for obsolete-version sessions the other end and the server port.
  */
 function deriveSql(obs: string): string {
-  return `${dirSql} AS dir,
-    CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev, CASE WHEN r_in THEN p END AS port,
-    CASE WHEN ${obs} THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END AS peer, CASE WHEN ${obs} THEN p END AS obs_port`;
+  return `${dirSql} AS dir, ${DEV_SQL} AS dev, ${PORT_SQL} AS port, ${peerSql(obs)} AS peer, ${obsPortSql(obs)} AS obs_port`;
 }
 
 const dirSql = `CASE WHEN o_in IS NULL OR r_in IS NULL THEN 'unknown' ELSE ${directionSql('o_in', 'r_in')} END`;
+const DEV_SQL = 'CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END';
+const PORT_SQL = 'CASE WHEN r_in THEN p END';
+const peerSql = (obs: string) => `CASE WHEN ${obs} THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END`;
+const obsPortSql = (obs: string) => `CASE WHEN ${obs} THEN p END`;
 const GROUP_COLS = 'version, cipher, curve, resumed, has_leaf, fid';
 // the pass keys the raw leaf and fid of resumed sessions too (a CASE on every row cost ~8% of the pass's CPU, more
 // than the few groups it would save); a resumed session has no leaf of its own, so both are dropped here
@@ -146,8 +148,7 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
       FROM ${rows} s ${local}
       WHERE s.established IS TRUE
     ), d AS (
-      SELECT x.*, l.fid, CASE WHEN o_in AND NOT r_in THEN o WHEN r_in THEN r END AS dev,
-        CASE WHEN obs THEN (CASE WHEN r_in THEN o WHEN o_in THEN r END) END AS peer
+      SELECT x.*, l.fid, ${DEV_SQL} AS dev, ${peerSql('obs')} AS peer
       FROM x LEFT JOIN (SELECT key, fid FROM ${LEAF}) l ON l.key = x.chain_key
     )
     SELECT ${keys}, p, version, cipher, curve, resumed, chain_key IS NOT NULL AS leaf_logged, fid, count(*)::BIGINT AS n,
@@ -163,7 +164,7 @@ async function build(conn: DuckDBConnection, site: Site, window: AnalysisContext
 
   // the groups with their direction; the undecided rows decided on their distinct addresses (site-context.ts), as
   // the pass decides the others
-  const decided = `(SELECT ${dirSql} AS dir, dev, CASE WHEN r_in THEN p END AS port, CASE WHEN ${obsolete('version')} THEN p END AS obs_port,
+  const decided = `(SELECT ${dirSql} AS dir, dev, ${PORT_SQL} AS port, ${obsPortSql(obsolete('version'))} AS obs_port,
       ${FROM_PASS}, n, first_ts, last_ts, peers, days
     FROM ${PASS} WHERE po IS NULL
     UNION ALL

@@ -21,6 +21,8 @@ export interface ManifestRow {
 
 const GROUP_ROWS = 200;
 const ROWS_PER_INSERT = 100;
+// DHAI_INGEST_COMMIT_MS tunes how often (tests set 0: every batch commits at once)
+const GROUP_MS = Number(process.env.DHAI_INGEST_COMMIT_MS ?? 1000);
 
 /** `($n+1, …, $n+count[, extra, $last])`: one row of a multi-row VALUES list. */
 function placeholders(first: number, count: number, extra?: string, last?: number): string {
@@ -28,8 +30,6 @@ function placeholders(first: number, count: number, extra?: string, last?: numbe
   if (extra) p.push(extra, `$${last}`);
   return `(${p.join(', ')})`;
 }
-// DHAI_INGEST_COMMIT_MS tunes how often (tests set 0: every batch commits at once)
-const GROUP_MS = Number(process.env.DHAI_INGEST_COMMIT_MS ?? 1000);
 
 export class Manifest {
   private lastId: number;

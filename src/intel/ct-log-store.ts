@@ -15,11 +15,6 @@ export interface StoredCtLogList {
   list: CtLogList;
 }
 
-async function tableExists(conn: DuckDBConnection, name: string): Promise<boolean> {
-  const r = await conn.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1 AND schema_name = current_schema()`, [name]);
-  return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
-}
-
 const logCount = (n: number): string => `${n} log${n === 1 ? '' : 's'}`;
 const nullable = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -53,7 +48,7 @@ async function readList(conn: DuckDBConnection, snapshot: FeedSnapshot, format: 
 /** The newest stored Chrome list, then the newest stored Apple list; empty when none is loaded. */
 export async function storedCtLogLists(conn: DuckDBConnection): Promise<StoredCtLogList[]> {
   // a store written before CT log lists were feeds has no such tables (and a read-only one cannot get them)
-  if (!(await hasFeedTables(conn)) || !(await tableExists(conn, 'feed_ct_log')) || !(await tableExists(conn, 'feed_snapshot_version'))) return [];
+  if (!(await hasFeedTables(conn, ['feed_snapshot', 'feed_ct_log', 'feed_snapshot_version']))) return [];
   const out: StoredCtLogList[] = [];
   for (const format of ['chrome', 'apple'] as const) {
     const snap = await snapshotWhere(conn, `kind = 'ct-log-list' AND format = $1`, [CT_LIST_FORMATS[format]]);
@@ -74,7 +69,7 @@ function describeStored(s: StoredCtLogList): string {
 }
 
 /** The shipped table, named with the upstream list it was generated from. */
-export function describeShippedCtLogList(list: CtLogList = defaultCtLogList()): string {
+function describeShippedCtLogList(list: CtLogList): string {
   const s = CT_LOGS_SOURCE;
   return `the table shipped with dhai (src/intel/generated/ct-logs.ts), generated from ${LIST_NAME[s.list]} ${s.file} ` +
     `(list version ${s.version ?? 'unknown'}, timestamp ${s.timestamp ?? 'unknown'}, sha256 ${s.sha256.slice(0, 16)}…, ` +

@@ -3,6 +3,7 @@
 // logs are append-only) and a "not found" answer until it is older than the TTL; failures are not kept, so
 // they are asked again.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlTimestamp } from './feed-store.ts';
 
 export const CT_LOOKUP_TABLE = 'ct_lookup_answer';
 
@@ -21,13 +22,9 @@ export async function ensureCtLookupTable(conn: DuckDBConnection): Promise<void>
     PRIMARY KEY (provider, sha256))`);
 }
 
-function sqlTs(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /** Store one answer, replacing an older one of the same provider. */
 export async function storeCtAnswer(conn: DuckDBConnection, provider: string, sha256: string, found: boolean, detail: string | null, at: Date): Promise<void> {
-  await conn.run(`INSERT OR REPLACE INTO ${CT_LOOKUP_TABLE} VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMP))`, [provider, sha256, found, detail, sqlTs(at)]);
+  await conn.run(`INSERT OR REPLACE INTO ${CT_LOOKUP_TABLE} VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMP))`, [provider, sha256, found, detail, sqlTimestamp(at)]);
 }
 
 /**
@@ -38,7 +35,7 @@ export async function freshAnswers(conn: DuckDBConnection, keysTable: string, pr
   const r = await conn.runAndReadAll(
     `SELECT a.sha256 FROM ${CT_LOOKUP_TABLE} a JOIN ${keysTable} k ON k.sha256 = a.sha256
      WHERE a.provider = $1 AND (a.found OR a.asked_at > CAST($2 AS TIMESTAMP) - to_milliseconds(CAST($3 AS BIGINT)))`,
-    [provider, sqlTs(now), Math.round(ttlMs)],
+    [provider, sqlTimestamp(now), Math.round(ttlMs)],
   );
   return new Set(r.getRows().map(([s]) => String(s)));
 }

@@ -120,9 +120,9 @@ export interface CtLookupSettings {
 }
 
 /** Certificates are a few KiB of PEM; a JSON record list of one certificate stays far below this. */
-export const CT_LOOKUP_MAX_BYTES = 256 * 1024;
+const CT_LOOKUP_MAX_BYTES = 256 * 1024;
 /** A service that fails this many times in a row is not asked again in the same run. */
-export const CT_LOOKUP_MAX_CONSECUTIVE_FAILURES = 3;
+const CT_LOOKUP_MAX_CONSECUTIVE_FAILURES = 3;
 
 /** The settings from the site's `ct_lookup` block, with the provider given on the command line (else the site's, else crt.sh). */
 export function ctLookupSettings(
@@ -145,7 +145,7 @@ export function ctLookupSettings(
 }
 
 /** Ask about one certificate. Never throws for what the network or the service does: that is an `error` answer. */
-export async function askOne(settings: CtLookupSettings, sha256: string): Promise<CtAnswer> {
+async function askOne(settings: CtLookupSettings, sha256: string): Promise<CtAnswer> {
   const { provider, limits } = settings;
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256 fingerprint: ${sha256}`);
   try {

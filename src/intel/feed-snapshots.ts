@@ -1,5 +1,6 @@
 // Reading feed snapshots back from the store.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { literal } from '../store/sql.ts';
 import type { FeedKind } from './types.ts';
 
 export interface FeedSnapshot {
@@ -60,10 +61,15 @@ export async function snapshotWhere(conn: DuckDBConnection, where: string, param
   return row ? toSnapshot(row) : null;
 }
 
-/** False in a store that never held a feed (a read-only store cannot have the tables created). */
-export async function hasFeedTables(conn: DuckDBConnection): Promise<boolean> {
-  const r = await conn.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'feed_snapshot' AND schema_name = current_schema()`);
-  return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
+/**
+ * False in a store that never held a feed (a read-only store cannot have the tables created), or that lacks
+ * one of `tables` (added to the feed schema later).
+ */
+export async function hasFeedTables(conn: DuckDBConnection, tables: readonly string[] = ['feed_snapshot']): Promise<boolean> {
+  const r = await conn.runAndReadAll(
+    `SELECT count(DISTINCT table_name) AS n FROM duckdb_tables() WHERE table_name IN (${tables.map(literal).join(', ')}) AND schema_name = current_schema()`,
+  );
+  return Number(r.getRowObjectsJS()[0]?.n ?? 0) === new Set(tables).size;
 }
 
 /** The snapshot of this name most recently downloaded or imported (a re-import of older content counts). */

@@ -32,8 +32,9 @@ export class SitePseudonyms {
   ) {
     this.#pan = new CryptoPAn(key);
     this.#names = new NamePseudonyms(key, this.#pan);
-    this.#internal = new NetworkSet(internalCidrs(site));
-    this.#networks = internalCidrs(site).map((c) => parseNetwork(c));
+    const cidrs = internalCidrs(site);
+    this.#internal = new NetworkSet(cidrs);
+    this.#networks = cidrs.map((c) => parseNetwork(c));
     this.domains = [...new Set(site.domains.map((d) => d.toLowerCase().replace(/\.$/, '')))];
   }
 

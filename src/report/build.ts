@@ -57,7 +57,7 @@ export interface BuildResult extends BuiltReport {
  * Every build's timings, published for a subscriber (bench/report.ts times `dhai report` through the CLI's own
  * code path this way); nothing is built or kept when nobody subscribes.
  */
-export const buildTimingsChannel = channel('dhai:report:build-timings');
+const buildTimingsChannel = channel('dhai:report:build-timings');
 
 const LOG_TABLES = ['conn', 'dns', 'ssl', 'x509', 'files'];
 const SEVERITY_RANK: Record<Finding['severity'], number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

@@ -21,7 +21,6 @@ export interface HtmlOptions {
   evidenceRows?: number;
 }
 
-
 const SEVERITIES: Finding['severity'][] = ['critical', 'high', 'medium', 'low', 'info'];
 
 function findingAnchor(f: Finding): string {

@@ -32,6 +32,9 @@ const STATUS = '(ok|unknown_issuer|self_signed|expired|not_yet_valid|other_failu
 
 const pop = (population: string) => () => ({ population });
 const met = (metric: string) => () => ({ metric });
+// bases named by the first capture group: the devices of that direction, or the DNS clients of that class
+const directionDevices = (m: RegExpExecArray) => ({ metric: `${m[1]}_devices` });
+const dnsClass = (m: RegExpExecArray) => ({ population: `dns_class:${m[1]}` });
 // `d`: match indices, so that the manifest can replace a dynamic part where it stands
 const rule = (pattern: string, kind: Kind, base: Rule['base'], dynamic?: number): Rule => ({ pattern: new RegExp(`^${pattern}$`, 'd'), kind, base, dynamic });
 
@@ -44,19 +47,19 @@ export const ALLOW: Record<SectionId, Rule[]> = {
     rule('(botnet|blacklisted)_clients', 'device_count', pop('dns')),
     // the families come from the botnet feeds (public names); the share is of botnet requests
     rule('botnet_family_([a-z0-9_]{1,48})', 'events', met('botnet_clients'), 1),
-    rule(`class_${CLASS}_requests`, 'events', (m) => ({ population: `dns_class:${m[1]}` })),
-    rule(`class_${CLASS}_${DNS_CATEGORY}`, 'events', (m) => ({ population: `dns_class:${m[1]}` })),
-    rule(`class_${CLASS}_names_total`, 'events', (m) => ({ population: `dns_class:${m[1]}` })),
-    rule(`class_${CLASS}_${DNS_CATEGORY}_names`, 'events', (m) => ({ population: `dns_class:${m[1]}` })),
+    rule(`class_${CLASS}_requests`, 'events', dnsClass),
+    rule(`class_${CLASS}_${DNS_CATEGORY}`, 'events', dnsClass),
+    rule(`class_${CLASS}_names_total`, 'events', dnsClass),
+    rule(`class_${CLASS}_${DNS_CATEGORY}_names`, 'events', dnsClass),
     rule('resolver_bypass_requests', 'events', pop('dns')),
     rule('resolver_bypass_clients', 'device_count', pop('dns')),
     rule('whitelist_top_n', 'parameter', () => null),
   ],
   'tls-versions': [
-    rule(`(inbound|outbound)_${VERSION_BUCKET}`, 'events', (m) => ({ metric: `${m[1]}_devices` })),
+    rule(`(inbound|outbound)_${VERSION_BUCKET}`, 'events', directionDevices),
     rule(`internal_${VERSION_BUCKET}`, 'events', pop('tls_internal')),
     rule('(inbound|outbound)_devices', 'device_count', pop('all')),
-    rule('(inbound|outbound)_devices_(obsolete|dtlsv10|tlsv13_draft)_at_least_once', 'devices', (m) => ({ metric: `${m[1]}_devices` })),
+    rule('(inbound|outbound)_devices_(obsolete|dtlsv10|tlsv13_draft)_at_least_once', 'devices', directionDevices),
   ],
   'cipher-quality': [
     rule('fresh_sessions', 'events', pop('fresh')),
@@ -68,7 +71,7 @@ export const ALLOW: Record<SectionId, Rule[]> = {
   ],
   'obsolete-devices': [
     rule('(inbound|outbound)_devices', 'device_count', pop('all')),
-    rule('(inbound|outbound)_status_(never|only_obsolete|persisting|stopped|dormant)', 'devices', (m) => ({ metric: `${m[1]}_devices` })),
+    rule('(inbound|outbound)_status_(never|only_obsolete|persisting|stopped|dormant)', 'devices', directionDevices),
   ],
   'tls-report-cards': [
     rule('(servers|inbound_servers)', 'device_count', pop('all')),

@@ -21,6 +21,7 @@ import { CERT_FACTS, FRESH, certSessions, loadCertFacts } from '../analyses/cert
 import { siteDomains } from '../analyses/cert-leaves.ts';
 import { certificateNames, underDomains } from '../analyses/cert-names.ts';
 import { readRows } from '../analyses/connections.ts';
+import { snake } from '../analyses/dns-tables.ts';
 import { windowWhere, type Window } from '../analyses/inputs.ts';
 import { TempTable } from '../analyses/temp-table.ts';
 import { normalizeValidationStatus } from '../tls/validation.ts';
@@ -29,11 +30,6 @@ import { DEVICE_TABLE } from './devices.ts';
 export type Populations = Map<string, number>;
 
 const ISSUES = ['unknown_issuer', 'self_signed', 'expired'];
-
-/** Lower case with runs of other characters as `_`: how metric names spell classes and services. */
-export function snake(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
-}
 
 async function connAndDns(conn: DuckDBConnection, w: Window, out: Populations): Promise<void> {
   const where = windowWhere(w);

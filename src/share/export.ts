@@ -7,12 +7,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ANALYSES } from '../analyses/registry.ts';
 import type { Analysis, Metric, SectionId } from '../analyses/types.ts';
 import type { CertAnalysisOptions } from '../analyses/cert-options.ts';
+import { snake } from '../analyses/dns-tables.ts';
 import { EMPTY_SITE, type Site } from '../config/site.ts';
 import { buildReport } from '../report/build.ts';
 import type { ReportFeed, ReportSection } from '../report/model.ts';
 import { VERSION } from '../version.ts';
 import { POPULATION_WORDS, findRule, type BaseRef } from './allow-list.ts';
-import { populations, snake, type Populations } from './bases.ts';
+import { populations, type Populations } from './bases.ts';
 import { loadHospitalDevices } from './devices.ts';
 import { leakProblems, namesSite, publicName, siteWords, type SiteWords } from './guard.ts';
 import { SHARE_FORMAT, SHARE_SCHEMA_VERSION, type LeftOut, type ShareExport, type ShareFeed, type ShareManifest, type ShareMetric, type ShareSection } from './model.ts';
@@ -84,7 +85,8 @@ export function shareSection(id: SectionId, s: ReportSection, pops: Populations,
       continue;
     }
     const { rule, match } = found;
-    const base = baseOf(rule.base(match), s.metrics, pops);
+    const ref = rule.base(match);
+    const base = baseOf(ref, s.metrics, pops);
     const suppress = (reason: 'fewer_than_k_devices' | 'no_device_base' | 'count_exceeds_population', detail: string) => suppressed.push({ section: id, metric: name, reason, detail });
     if (base !== null && base < 0) {
       suppress('no_device_base', 'the section does not report the device count this figure rests on');
@@ -112,7 +114,6 @@ export function shareSection(id: SectionId, s: ReportSection, pops: Populations,
         continue;
       }
       shared = { share: base > 0 ? value / base : null };
-      const ref = rule.base(match);
       converted.push({ section: id, metric: name, share_of: ref && 'population' in ref ? (POPULATION_WORDS[ref.population] ?? ref.population) : 'its population' });
     }
     out.section.metrics[name] = shared;

@@ -6,8 +6,9 @@ import type { Site } from '../config/site.ts';
 import { NetworkSet, formatAddress, parseAddress } from '../privacy/addresses.ts';
 import { siteIndex } from '../analyses/site-context.ts';
 import { normaliseDomains } from '../analyses/cert-names.ts';
+import { snake } from '../analyses/dns-tables.ts';
+import { internalCidrs } from '../privacy/site-pseudonyms.ts';
 import { SHARED_CLASSES } from './allow-list.ts';
-import { snake } from './bases.ts';
 
 /** Words shorter than this are too common to mean the site (`lab`, `icu`). */
 const MIN_WORD = 4;
@@ -72,7 +73,7 @@ const V6 = /[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*/gi;
 
 /** The site's networks and device-class subnets, or null when the site lists none. */
 function siteNetworks(site: Site): NetworkSet | null {
-  const nets = [...site.networks.internal, ...site.device_classes.flatMap((c) => c.subnets)];
+  const nets = internalCidrs(site);
   return nets.length ? new NetworkSet(nets) : null;
 }
 

@@ -138,6 +138,9 @@ function emptyCoreSelect(logType: string): string {
   return `SELECT ${fields.map((f) => `NULL::${storageType(f.type)} AS ${ident(f.column)}`).join(', ')} WHERE false`;
 }
 
+/** Every part of a log type's directory. */
+const allParts = (dir: string) => `SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
+
 /** The first file id whose ssl part carries the leaf key (Infinity: a store not migrated to version 3 has none). */
 async function leafKeySince(conn: DuckDBConnection): Promise<number> {
   const r = await conn.runAndReadAll(`SELECT value FROM dhai_meta WHERE key = $1`, [LEAF_KEY_SINCE]).catch(() => undefined);
@@ -154,7 +157,7 @@ async function sslParts(conn: DuckDBConnection, dir: string): Promise<string> {
   const ids = readdirSync(dir).map((n) => /^(\d+)\.parquet$/.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
   const old = ids.filter((id) => id < since);
   const read = (files: number[]) => `SELECT * FROM read_parquet([${files.map((id) => literal(path.join(dir, `${id}.parquet`))).join(', ')}], union_by_name = true)`;
-  if (old.length === 0) return ` UNION ALL BY NAME SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
+  if (old.length === 0) return ` UNION ALL BY NAME ${allParts(dir)}`;
   const fresh = ids.filter((id) => id >= since);
   const oldRows = `SELECT * REPLACE (${leafKeySql(['cert_chain_fps', 'cert_chain_fuids'])} AS ${LEAF_KEY_COLUMN}) FROM (${emptyCoreSelect('ssl')} UNION ALL BY NAME ${read(old)})`;
   return `${fresh.length ? ` UNION ALL BY NAME ${read(fresh)}` : ''} UNION ALL BY NAME ${oldRows}`;
@@ -169,10 +172,10 @@ async function createLogViews(conn: DuckDBConnection, partsDir: string, readOnly
     const dir = path.join(partsDir, t);
     const hasParts = existsSync(dir) && readdirSync(dir).some((n) => n.endsWith('.parquet'));
     const parts = !hasParts ? '' : t === 'ssl' ? await sslParts(conn, dir)
-      : ` UNION ALL BY NAME SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
+      : ` UNION ALL BY NAME ${allParts(dir)}`;
     const core = CORE_SCHEMAS[t] ? emptyCoreSelect(t) : undefined;
     if (!core && !hasParts) continue;
-    const body = core ? `${core}${parts}` : `SELECT * FROM read_parquet(${literal(path.join(dir, '*.parquet'))}, union_by_name = true)`;
+    const body = core ? `${core}${parts}` : allParts(dir);
     await conn.run(`CREATE OR REPLACE ${kind} ${ident(t)} AS ${body}`);
   }
 }

@@ -86,14 +86,15 @@ export function verifyChain(leaf: Certificate, opts: VerifyOptions): ChainResult
     return out.sort((a, b) => Number(!validAt(a.cert, opts.at)) - Number(!validAt(b.cert, opts.at)));
   };
 
-  // The best path so far, by (anchored, bad signatures, time problems, internal rather than root, length).
+  // The best path so far, by (anchored, bad signatures, issuers that may not issue, time problems, internal
+  // rather than root, length).
   const found: { best: { nodes: Node[]; anchor: 'root' | 'internal' | null; score: number[] } | null } = { best: null };
   let expansions = 0;
   const consider = (nodes: Node[], anchor: 'root' | 'internal' | null): void => {
     const score = [
       anchor ? 0 : 1,
       nodes.filter((n) => n.signature !== null && n.signature !== 'valid').length,
-      notCa(nodes, anchor).length,
+      notCa(nodes, anchor),
       nodes.filter((n) => !validAt(n.cert, opts.at)).length,
       anchor === 'internal' ? 1 : 0,
       nodes.length,
@@ -134,7 +135,7 @@ function judge(nodes: Node[], anchor: 'root' | 'internal' | null, at: Date): Cha
     else problems.push('unknown_issuer');
   }
   if (nodes.some((n) => n.signature !== null && n.signature !== 'valid') && !problems.includes('bad_signature')) problems.push('bad_signature');
-  if (notCa(nodes, anchor).length > 0) problems.push('invalid_ca');
+  if (notCa(nodes, anchor) > 0) problems.push('invalid_ca');
   const timeProblems: ChainResult['timeProblems'] = [];
   nodes.forEach((n, depth) => {
     if (at < n.cert.notBefore) timeProblems.push({ depth, sha256: n.cert.sha256, problem: 'not_yet_valid' });
@@ -200,17 +201,17 @@ export function mayIssue(cert: Certificate): boolean {
 }
 
 /**
- * Issuers on the path that may not issue, or whose pathLenConstraint the CAs below them exceed (self-issued
+ * How many issuers on the path may not issue, or have a pathLenConstraint the CAs below them exceed (self-issued
  * intermediates not counted, RFC 5280 §4.2.1.9). A trust anchor is trusted as configured and not judged.
  */
-function notCa(nodes: readonly Node[], anchor: 'root' | 'internal' | null): number[] {
-  const bad: number[] = [];
+function notCa(nodes: readonly Node[], anchor: 'root' | 'internal' | null): number {
+  let bad = 0;
   for (let d = 1; d < nodes.length; d++) {
     if (anchor !== null && d === nodes.length - 1) break;
     const c = nodes[d]!.cert;
     const below = nodes.slice(1, d).filter((n) => !n.cert.selfIssued).length;
     const pathLen = c.basicConstraints?.pathLen ?? null;
-    if (!mayIssue(c) || (pathLen !== null && below > pathLen)) bad.push(d);
+    if (!mayIssue(c) || (pathLen !== null && below > pathLen)) bad++;
   }
   return bad;
 }

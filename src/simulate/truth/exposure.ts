@@ -27,7 +27,8 @@ export interface ConnFacts {
 
 /** conn_state values of a TCP connection whose handshake completed (with `h` in the history). */
 const COMPLETED_STATES = new Set(['SF', 'S1', 'S2', 'S3', 'RSTO', 'RSTR']);
-const MEDICAL = new Set(['medical-device', 'medical-supporting']);
+/** The device classes whose hosts count as medical. */
+export const MEDICAL = new Set(['medical-device', 'medical-supporting']);
 
 /** Watched inbound TCP services: port → key; web consoles count only on hosts of the medical classes. */
 export const SERVICE_PORTS: ReadonlyMap<number, string> = new Map([

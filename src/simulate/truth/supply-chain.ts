@@ -2,7 +2,7 @@
 // site's vendors (by network, by an address a vendor name resolved to for the same client, by TLS server
 // name), and look-ups of remote-access tools with the sessions that followed. Definitions in METRICS.md;
 // nothing here calls the analysis (src/analyses/supply-chain*.ts), so the tool list is written out again.
-import { answered, type ConnFacts } from './exposure.ts';
+import { answered, MEDICAL, type ConnFacts } from './exposure.ts';
 import { cs, type Metrics, type SiteFacts } from './metrics.ts';
 import { normaliseName } from './dns.ts';
 
@@ -22,7 +22,6 @@ export const TOOL_SUFFIXES: Readonly<Record<string, readonly string[]>> = {
   netsupport: ['netsupportmanager.com', 'geo.netsupportsoftware.com'],
 };
 
-const MEDICAL = new Set(['medical-device', 'medical-supporting']);
 /** dhai's default `supply_chain.long_session_minutes` (the simulated site.yaml does not set it). */
 const LONG_SESSION_US = 60 * 60e6;
 
